@@ -1,0 +1,220 @@
+// Validators compiled once from the spec's JSON copy (JSON Schema 2020-12, the dialect of
+// OpenAPI 3.1), shared by the client and the conformance suite.
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from "lossless-json";
+import { OPERATION } from "../generated/contract.js";
+
+/** One broken rule: `path` names the field (`bankAccount`, `response.code`), `rule` the schema keyword. */
+export interface Violation {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+type Schema = Record<string, unknown>;
+
+const SPEC_TEXT = readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8");
+const SPEC_ID = "https://konaplate.contract-kit/openapi.json";
+/** For AJV: plain numbers (bounds past 2^53 are rounded here; exactIntegerViolations restores them). */
+const spec = JSON.parse(SPEC_TEXT) as Schema;
+/** The same document with every number kept as written, for exact integer bounds. */
+const exactSpec = parseLossless(SPEC_TEXT) as Schema;
+
+const operationPointer = `#/paths/${OPERATION.path.replace(/~/g, "~0").replace(/\//g, "~1")}/${OPERATION.method.toLowerCase()}`;
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, unicodeRegExp: true });
+addFormats(ajv);
+// OpenAPI's annotation keywords and this spec's x- extensions: known words, not typos.
+ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...collectExtensions(spec)]);
+// Only components and paths hold schemas; refs into them are rebased under $defs (see rebaseRefs).
+ajv.addSchema({ $id: SPEC_ID, $defs: rebaseRefs({ components: spec.components, paths: spec.paths }) });
+
+function collectExtensions(node: unknown, out = new Set<string>()): string[] {
+  if (Array.isArray(node)) node.forEach((n) => collectExtensions(n, out));
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith("x-")) out.add(key);
+      collectExtensions(value, out);
+    }
+  }
+  return [...out];
+}
+
+function resolve(doc: Schema, pointer: string): Schema {
+  let node: unknown = doc;
+  for (const raw of pointer.slice(2).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = (node as Schema | undefined)?.[key];
+    if (node && typeof node === "object" && "$ref" in node && typeof (node as Schema).$ref === "string") {
+      node = resolve(doc, (node as Schema).$ref as string);
+    }
+  }
+  if (!node || typeof node !== "object") throw new Error(`spec has nothing at ${pointer}`);
+  return node as Schema;
+}
+
+interface Compiled {
+  validate: ValidateFunction;
+  pointer: string;
+}
+const cache = new Map<string, Compiled>();
+
+/** A validator for the schema at a JSON pointer of the spec, compiled on first use only. */
+function compiled(pointer: string): Compiled {
+  let entry = cache.get(pointer);
+  if (!entry) {
+    const rebased = rebaseRefs(resolve(spec, pointer));
+    entry = { validate: ajv.compile(rebased), pointer };
+    cache.set(pointer, entry);
+  }
+  return entry;
+}
+
+/** The spec's refs (`#/components/...`) pointed at its copy under `$defs` of the added schema. */
+function rebaseRefs(node: unknown): Schema {
+  const walk = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(walk);
+    if (!n || typeof n !== "object") return n;
+    return Object.fromEntries(
+      Object.entries(n).map(([k, v]) => [k, k === "$ref" && typeof v === "string" && v.startsWith("#/") ? `${SPEC_ID}#/$defs/${v.slice(2)}` : walk(v)]),
+    );
+  };
+  return walk(node) as Schema;
+}
+
+/** AJV sees bigints as numbers (rounded); exactIntegerViolations judges them exactly. */
+function forAjv(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (Array.isArray(value)) return value.map(forAjv);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forAjv(v)]));
+  }
+  return value;
+}
+
+function joinPath(base: string, key: string): string {
+  return base ? `${base}.${key}` : key;
+}
+
+function toViolation(error: ErrorObject): Violation {
+  const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let path = segments.join(".");
+  if (error.keyword === "required") path = joinPath(path, String(error.params.missingProperty));
+  if (error.keyword === "additionalProperties") path = joinPath(path, String(error.params.additionalProperty));
+  let detail = error.message ?? "is not valid";
+  if (error.keyword === "enum") detail = `must be one of ${(error.params.allowedValues as unknown[]).join(", ")}`;
+  if (error.keyword === "required") detail = "is required";
+  if (error.keyword === "additionalProperties") detail = "is not allowed";
+  return { path: path || "(body)", rule: error.keyword, message: `${path || "body"} ${detail}` };
+}
+
+/** Integer bounds compared exactly, for values AJV could only see rounded. */
+function exactIntegerViolations(schema: Schema, value: unknown, path: string): Violation[] {
+  if (typeof schema.$ref === "string") return exactIntegerViolations(resolve(exactSpec, schema.$ref), value, path);
+  const out: Violation[] = [];
+  for (const part of (schema.allOf as Schema[] | undefined) ?? []) out.push(...exactIntegerViolations(part, value, path));
+  if (schema.type === "integer" && (typeof value === "bigint" || typeof value === "number") && Number.isInteger(Number(value))) {
+    const exact = BigInt(value);
+    const bound = (b: unknown) => (isLosslessNumber(b) ? BigInt((b as LosslessNumber).value) : typeof b === "number" ? BigInt(b) : null);
+    const min = bound(schema.minimum);
+    const max = bound(schema.maximum);
+    const name = path || "value";
+    if (min !== null && exact < min) out.push({ path: name, rule: "minimum", message: `${name} must be >= ${min}` });
+    if (max !== null && exact > max) out.push({ path: name, rule: "maximum", message: `${name} must be <= ${max}` });
+  }
+  if (value && typeof value === "object" && schema.properties && typeof schema.properties === "object") {
+    for (const [key, sub] of Object.entries(schema.properties as Record<string, Schema>)) {
+      if (key in value) out.push(...exactIntegerViolations(sub, (value as Record<string, unknown>)[key], joinPath(path, key)));
+    }
+  }
+  return out;
+}
+
+function run(pointer: string, value: unknown): Violation[] {
+  const { validate } = compiled(pointer);
+  const violations = validate(forAjv(value)) ? [] : (validate.errors ?? []).map(toViolation);
+  // Only where AJV found no fault of its own at that path: a rounded bound check there may be wrong.
+  const exact = exactIntegerViolations(resolve(exactSpec, pointer), value, "");
+  const seen = new Set(violations.map((v) => `${v.path}|${v.rule}`));
+  return [...violations, ...exact.filter((v) => !seen.has(`${v.path}|${v.rule}`))];
+}
+
+export const schemaPointers = {
+  requestBody: "#/components/schemas/VerifyAccountHolderRequest",
+  encryptedPayload: "#/components/schemas/EncryptedPayload",
+  /** The wire schema of a documented status (plain envelope or encrypted payload). */
+  responseBody: (status: number | string) => `${operationPointer}/responses/${status}/content/application~1json/schema`,
+  /** The plain envelope of a documented status, once decrypted. */
+  envelope: (status: number | string) => (String(status) === "200" ? "#/components/schemas/SuccessEnvelope" : "#/components/schemas/ErrorEnvelope"),
+  requestHeader: (component: string) => `#/components/parameters/${component}/schema`,
+};
+
+/** The plain request body against `VerifyAccountHolderRequest`, every broken rule listed. */
+export function validateRequestBody(body: unknown): Violation[] {
+  return run(schemaPointers.requestBody, body);
+}
+
+/** Statuses the operation documents. */
+export function documentedStatuses(): string[] {
+  return Object.keys(resolve(spec, `${operationPointer}/responses`));
+}
+
+/** A response body against the schema of its status; null when the status is not documented. */
+export function validateResponseBody(status: number, body: unknown): Violation[] | null {
+  if (!documentedStatuses().includes(String(status))) return null;
+  return run(schemaPointers.responseBody(status), body);
+}
+
+/** A decrypted (plain) response body against the envelope of its status. */
+export function validateEnvelope(status: number, body: unknown): Violation[] {
+  return run(schemaPointers.envelope(status), body);
+}
+
+function headerSchemas(where: "request" | "response", status?: number): { name: string; required: boolean; pointer: string }[] {
+  if (where === "request") {
+    const params = (resolve(spec, operationPointer).parameters as Schema[]) ?? [];
+    return params.map((p) => {
+      const ref = String(p.$ref);
+      const param = resolve(spec, ref);
+      return { name: String(param.name), required: param.required === true, pointer: `${ref}/schema` };
+    });
+  }
+  const headers = resolve(spec, `${operationPointer}/responses/${status}`).headers as Record<string, Schema> | undefined;
+  return Object.entries(headers ?? {}).map(([name, h]) => {
+    const ref = typeof h.$ref === "string" ? h.$ref : `${operationPointer}/responses/${status}/headers/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return { name, required: resolve(spec, ref).required === true, pointer: `${ref}/schema` };
+  });
+}
+
+function validateHeaderSet(specs: ReturnType<typeof headerSchemas>, get: (name: string) => string | null | undefined): Violation[] {
+  const out: Violation[] = [];
+  for (const h of specs) {
+    const value = get(h.name);
+    if (value === null || value === undefined) {
+      if (h.required) out.push({ path: h.name, rule: "required", message: `${h.name} is required` });
+      continue;
+    }
+    for (const v of run(h.pointer, value)) out.push({ path: h.name, rule: v.rule, message: `${h.name} ${v.message.replace(/^value |^body /, "")}` });
+  }
+  return out;
+}
+
+function headerGetter(headers: Headers | Record<string, string | undefined>): (name: string) => string | null | undefined {
+  if (headers instanceof Headers) return (name) => headers.get(name);
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return (name) => lower.get(name.toLowerCase());
+}
+
+/** Request headers: presence of required ones, and each value's length and pattern. */
+export function validateRequestHeaders(headers: Headers | Record<string, string | undefined>): Violation[] {
+  return validateHeaderSet(headerSchemas("request"), headerGetter(headers));
+}
+
+/** Response headers of a documented status; an undocumented status has no header rules. */
+export function validateResponseHeaders(status: number, headers: Headers | Record<string, string | undefined>): Violation[] {
+  if (!documentedStatuses().includes(String(status))) return [];
+  return validateHeaderSet(headerSchemas("response", status), headerGetter(headers));
+}
