@@ -120,7 +120,7 @@ export const CASES: readonly CaseDefinition[] = ${literal(model.cases.map(caseLi
 }
 
 function discrepancyTable(model: ContractModel): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, " ");
   const rows = model.discrepancies.map((d) => {
     const sources = Object.entries(d.sources).map(([k, v]) => `**${k}**: ${v}`).join("<br>");
     return `| ${cell(d.topic)} | ${cell(sources)} | ${cell(d.decision)} | \`${d.pointer}\` |`;
