@@ -252,6 +252,14 @@ export const USER_ID_RANGE = {
   maximum: 9999999999999999999n,
 } as const;
 
+/** Message encryption (JWE compact) as the platform guideline describes it. */
+export const ENCRYPTION = {
+  keyManagement: "RSA-OAEP-256",
+  keySize: 2048,
+  contentEncryption: "A128GCM",
+  contentEncryptionAccepted: ["A128GCM", "A256GCM"],
+} as const;
+
 /** Case ids: the names shared by each request example and its response example. */
 export const CASE_IDS = ["success", "002_001", "002_002", "002_003", "002_004", "002_005", "002_006", "002_007", "002_008", "002_009", "002_004-repeat", "system-delay", "non-participant"] as const;
 export type CaseId = (typeof CASE_IDS)[number];

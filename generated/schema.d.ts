@@ -102,7 +102,8 @@ export interface components {
          * EncryptedPayload
          * @description Encrypted form of a request or response body: JWE compact serialization, key wrap
          *     RSA-OAEP-256 with the recipient's RSA-2048 public key, content A128GCM (A256GCM also seen).
-         *     `X-KM-Crypto-Key-Id` names the key. The integrity token signs this wrapped body.
+         *     `X-KM-Crypto-Key-Id` names the key. The integrity token signs this wrapped body. Encrypted
+         *     answers come back in the same form, readable with the client's private key.
          */
         EncryptedPayload: {
             /** @description JWE compact serialization (five base64url parts). */
@@ -191,7 +192,8 @@ export interface components {
         /**
          * @description Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
          *     Base64(HMAC-SHA256(secretKey, body)), where `body` is the exact request body string on the
-         *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters.
+         *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters. The secret key is issued
+         *     with the access key when the provider's project is created; it never travels itself.
          * @example KMV1:20261124231500123:wQEZ5ABxaGZ8bq2XItZ03QpWkRSxk0m0mF9VwC3lbSg=
          */
         TranToken: string;
@@ -254,7 +256,8 @@ export interface operations {
                 /**
                  * @description Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
                  *     Base64(HMAC-SHA256(secretKey, body)), where `body` is the exact request body string on the
-                 *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters.
+                 *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters. The secret key is issued
+                 *     with the access key when the provider's project is created; it never travels itself.
                  * @example KMV1:20261124231500123:wQEZ5ABxaGZ8bq2XItZ03QpWkRSxk0m0mF9VwC3lbSg=
                  */
                 "X-KM-Tran-Token": components["parameters"]["TranToken"];

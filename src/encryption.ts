@@ -1,9 +1,9 @@
 // Message encryption as the platform guideline describes it: JWE compact serialization,
 // RSA-OAEP-256 key wrap with the recipient's RSA public key, A128GCM content encryption.
 import { CompactEncrypt, compactDecrypt, importPKCS8, importSPKI } from "jose";
+import { ENCRYPTION } from "../generated/contract.js";
 
-export const KEY_ALGORITHM = "RSA-OAEP-256";
-export const CONTENT_ENCRYPTION = "A128GCM";
+const KEY_ALGORITHM = ENCRYPTION.keyManagement;
 
 type PublicKey = Awaited<ReturnType<typeof importSPKI>>;
 type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
@@ -27,7 +27,6 @@ function publicKey(pem: string): Promise<PublicKey> {
 function privateKey(pem: string): Promise<PrivateKey> {
   let key = privateKeys.get(pem);
   if (!key) {
-    // A decryption may accept A256GCM answers too, so the key is imported for the wrap algorithm only.
     key = importPKCS8(pem, KEY_ALGORITHM).catch(() => {
       privateKeys.delete(pem);
       throw new TypeError("encryption.clientPrivateKey: not an RSA private key in PKCS#8 PEM form");
@@ -40,7 +39,7 @@ function privateKey(pem: string): Promise<PrivateKey> {
 /** The plaintext JSON body as a JWE compact string, for `{"encData": "<JWE>"}`. */
 export async function encryptPayload(plaintext: string, serverPublicKeyPem: string): Promise<string> {
   return new CompactEncrypt(new TextEncoder().encode(plaintext))
-    .setProtectedHeader({ alg: KEY_ALGORITHM, enc: CONTENT_ENCRYPTION })
+    .setProtectedHeader({ alg: KEY_ALGORITHM, enc: ENCRYPTION.contentEncryption })
     .encrypt(await publicKey(serverPublicKeyPem));
 }
 
@@ -48,7 +47,7 @@ export async function encryptPayload(plaintext: string, serverPublicKeyPem: stri
 export async function decryptPayload(jwe: string, clientPrivateKeyPem: string): Promise<string> {
   const { plaintext } = await compactDecrypt(jwe, await privateKey(clientPrivateKeyPem), {
     keyManagementAlgorithms: [KEY_ALGORITHM],
-    contentEncryptionAlgorithms: ["A128GCM", "A256GCM"],
+    contentEncryptionAlgorithms: [...ENCRYPTION.contentEncryptionAccepted],
   });
   return new TextDecoder().decode(plaintext);
 }

@@ -19,6 +19,7 @@ export interface CaseModel {
 }
 export interface DiscrepancyModel { pointer: string; topic: string; sources: Record<string, string>; decision: string }
 export interface HeaderModel { name: string; required: boolean; component: string }
+export interface EncryptionModel { keyManagement: string; keySize: number; contentEncryption: string; contentEncryptionAccepted: string[] }
 export interface ContractModel {
   operationId: string;
   method: string;
@@ -30,6 +31,7 @@ export interface ContractModel {
   codes: NamedValue[];
   userIdRange: { minimum: bigint; maximum: bigint };
   cases: CaseModel[];
+  encryption: EncryptionModel;
   discrepancies: DiscrepancyModel[];
 }
 
@@ -141,6 +143,14 @@ export function buildModel(doc: JsonObject): ContractModel {
   const discrepancies: DiscrepancyModel[] = [];
   collectDiscrepancies(doc, "#", discrepancies);
 
+  const enc = obj(obj(resolvePointer(doc, "#/components/schemas/EncryptedPayload"), "EncryptedPayload")["x-konaplate-encryption"], "EncryptedPayload.x-konaplate-encryption");
+  const encryption: EncryptionModel = {
+    keyManagement: str(enc.keyManagement, "x-konaplate-encryption.keyManagement"),
+    keySize: Number(typeof enc.keySize === "bigint" ? enc.keySize : fail("x-konaplate-encryption.keySize must be an integer")),
+    contentEncryption: str(enc.contentEncryption, "x-konaplate-encryption.contentEncryption"),
+    contentEncryptionAccepted: (Array.isArray(enc.contentEncryptionAccepted) ? enc.contentEncryptionAccepted : fail("x-konaplate-encryption.contentEncryptionAccepted must be a list")).map((v, i) => str(v, `contentEncryptionAccepted[${i}]`)),
+  };
+
   return {
     operationId,
     method: OPERATION_METHOD,
@@ -152,6 +162,7 @@ export function buildModel(doc: JsonObject): ContractModel {
     codes: namedEnum(doc, "DocumentedCode"),
     userIdRange: { minimum: bound(userId.minimum, "minimum"), maximum: bound(userId.maximum, "maximum") },
     cases,
+    encryption,
     discrepancies,
   };
 }

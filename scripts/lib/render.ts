@@ -97,6 +97,9 @@ export const DOCUMENTED_CODES = ${literal(model.codes.map((c) => c.value))} as c
 /** userId bounds, exact: the maximum is past both 2^53-1 and int64. */
 export const USER_ID_RANGE = ${literal(model.userIdRange)} as const;
 
+/** Message encryption (JWE compact) as the platform guideline describes it. */
+export const ENCRYPTION = ${literal(model.encryption as unknown as Json)} as const;
+
 /** Case ids: the names shared by each request example and its response example. */
 export const CASE_IDS = ${literal(model.cases.map((c) => c.id))} as const;
 export type CaseId = (typeof CASE_IDS)[number];
