@@ -1,14 +1,158 @@
-// report.html — a self-contained page rendered from the same Report object as report.json.
-import type { Report } from "../report.js";
+// report.html — one self-contained page (inline CSS and SVG, no script, nothing fetched) rendered
+// from the same Report object as report.json, so the two can never disagree.
+// The runner masks personal data before the report exists; this renderer does not re-mask, but it
+// never prints credential headers even if a caller forgot to drop them.
+import { stringifyJson } from "../../src/json.js";
+import type { CaseReport, CheckResult, Report } from "../report.js";
+import { escapeHtml } from "./html-escape.js";
+import { renderLatencyChart } from "./latency-chart.js";
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Request headers whose values are secrets (compared in lower case). */
+const CREDENTIAL_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization"]);
+export const REDACTED = "[redacted]";
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? REDACTED : value]),
+  );
+}
+
+const STYLE = `
+:root { --pass: #1b7f3b; --pass-bg: #e7f5eb; --fail: #b3261e; --fail-bg: #fde8e6; --warn: #8a5a00; --warn-bg: #fff4d6; --line: #d0d4da; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans KR", "Malgun Gothic", sans-serif; color: #1d2329; margin: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
+h2 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
+code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
+.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+.summary dt { font-weight: 600; }
+.summary dd { margin: 0; }
+.count-passed { color: var(--pass); font-weight: 600; }
+.count-failed { color: var(--fail); font-weight: 600; }
+table.cases { border-collapse: collapse; width: 100%; }
+table.cases th, table.cases td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; }
+table.cases th { background: #f3f5f7; }
+tr.case.passed { background: var(--pass-bg); }
+tr.case.failed { background: var(--fail-bg); }
+.verdict { font-weight: 700; }
+tr.passed .verdict { color: var(--pass); }
+tr.failed .verdict { color: var(--fail); }
+.mismatch { color: var(--fail); font-weight: 700; }
+ul.checks { margin: 0; padding-left: 1.1rem; }
+li.check-failed { color: var(--fail); }
+li.check-warning { color: var(--warn); background: var(--warn-bg); }
+.checks-passed { color: #5b6570; }
+details pre { white-space: pre-wrap; word-break: break-all; background: #fff; border: 1px solid var(--line); padding: .4rem; margin: .25rem 0 .5rem; }
+details h4 { margin: .5rem 0 .2rem; font-size: .9rem; }
+.latency-chart { max-width: 100%; height: auto; }
+.latency-chart text { font: 12px system-ui, sans-serif; fill: #1d2329; }
+.latency-chart .chart-heading { font-weight: 600; }
+.latency-chart .grid { stroke: #e4e7eb; }
+.latency-chart .axis { stroke: #5b6570; }
+.latency-chart .bar-passed { fill: var(--pass); }
+.latency-chart .bar-failed { fill: var(--fail); }
+`;
+
+const formatMs = (ms: number) => `${Math.round(ms)} ms`;
+const formatDuration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : formatMs(ms));
+const outcome = (status: number | null, code: string | null) => `${status ?? "no answer"} ${code ?? "—"}`;
+
+function json(value: unknown): string {
+  if (value === undefined) return "(none)";
+  if (typeof value === "string") return value;
+  try {
+    return stringifyJson(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function headerList(headers: Record<string, string> | undefined): string {
+  if (!headers || Object.keys(headers).length === 0) return "(none)";
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join("\n");
+}
+
+function renderChecks(checks: readonly CheckResult[]): string {
+  const failed = checks.filter((c) => !c.ok && c.severity !== "warning");
+  const warnings = checks.filter((c) => !c.ok && c.severity === "warning");
+  const passed = checks.length - failed.length - warnings.length;
+  const item = (c: CheckResult, kind: "failed" | "warning") =>
+    `<li class="check-${kind}" data-check="${escapeHtml(c.name)}"><strong>${escapeHtml(c.name)}</strong>` +
+    `${kind === "warning" ? " (warning)" : ""}: ${escapeHtml(c.message)}</li>`;
+  const list = [...failed.map((c) => item(c, "failed")), ...warnings.map((c) => item(c, "warning"))];
+  return (
+    (list.length ? `<ul class="checks">${list.join("")}</ul>` : "") +
+    `<span class="checks-passed">${passed} of ${checks.length} checks passed</span>`
+  );
+}
+
+function renderExchange(c: CaseReport): string {
+  const parts: string[] = [];
+  if (c.request) {
+    parts.push(
+      `<h4>Request headers</h4><pre>${escapeHtml(headerList(redactHeaders(c.request.headers)))}</pre>`,
+      `<h4>Request body</h4><pre>${escapeHtml(json(c.request.body))}</pre>`,
+    );
+  }
+  parts.push(
+    `<h4>Response headers</h4><pre>${escapeHtml(headerList(c.observed.headers && redactHeaders(c.observed.headers)))}</pre>`,
+    `<h4>Response body</h4><pre>${escapeHtml(json(c.observed.body))}</pre>`,
+  );
+  return `<details><summary>Request and response (masked)</summary>${parts.join("")}</details>`;
+}
+
+function renderRow(c: CaseReport): string {
+  const statusDiffers = c.observed.status !== c.expected.status;
+  const codeDiffers = c.expected.code !== null && c.observed.code !== c.expected.code;
+  const observed = `<span class="${statusDiffers || codeDiffers ? "mismatch" : ""}">${escapeHtml(outcome(c.observed.status, c.observed.code))}</span>`;
+  const expected = escapeHtml(`${c.expected.status} ${c.expected.code ?? "any code"}`);
+  return [
+    `<tr class="case ${c.status}" data-case-id="${escapeHtml(c.id)}" data-status="${c.status}">`,
+    `<td><code>${escapeHtml(c.id)}</code></td>`,
+    `<td lang="ko">${escapeHtml(c.title)}</td>`,
+    `<td class="expected">${expected}</td>`,
+    `<td class="observed">${observed}</td>`,
+    `<td class="time">${formatMs(c.observed.durationMs)}</td>`,
+    `<td class="verdict">${c.status === "passed" ? "PASS" : "FAIL"}</td>`,
+    `<td class="checks-cell">${renderChecks(c.checks)}${renderExchange(c)}</td>`,
+    `</tr>`,
+  ].join("");
+}
+
+export function pageTitle(report: Report): string {
+  return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed`;
+}
 
 export function renderHtmlReport(report: Report): string {
-  const rows = report.cases
-    .map((c) => `<tr class="${c.status}"><td>${escape(c.id)}</td><td>${escape(c.title)}</td><td>${c.status}</td></tr>`)
-    .join("\n");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Konaplate conformance report</title></head>
-<body><h1>Konaplate conformance report</h1><p>${report.summary.passed} passed, ${report.summary.failed} failed</p>
-<table>${rows}</table></body></html>
+  const { total, passed, failed } = report.summary;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeHtml(pageTitle(report))}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>Konaplate conformance report</h1>
+<dl class="summary">
+<dt>Target</dt><dd><code class="target">${escapeHtml(report.target)}</code></dd>
+<dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
+<dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
+<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span></dd>
+</dl>
+<h2>Latency</h2>
+${renderLatencyChart(report.cases)}
+<h2>Cases</h2>
+<table class="cases">
+<thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
+<tbody>
+${report.cases.map(renderRow).join("\n")}
+</tbody>
+</table>
+</body>
+</html>
 `;
 }
