@@ -1,0 +1,149 @@
+// Typed failures of the client. Documented outcomes (the 200 and 400 envelopes) are results, not
+// errors; these are for everything else. An error carries only safe facts: its kind, the correlation
+// id, the status, and a sanitized cause message. Never the request, its headers, the credentials or
+// the underlying error object, because any of those would leak through util.inspect or JSON.
+import type { Violation } from "./validation.js";
+
+export type KonaplateErrorKind =
+  | ValidationErrorKind
+  | ConfigurationErrorKind
+  | TimeoutErrorKind
+  | NetworkErrorKind
+  | ResponseErrorKind
+  | EncryptionErrorKind;
+
+export type ValidationErrorKind = "invalid-input" | "unsafe-integer";
+export type ConfigurationErrorKind = "invalid-options";
+export type TimeoutErrorKind = "timeout";
+export type NetworkErrorKind = "refused" | "reset" | "dns" | "network";
+export type ResponseErrorKind = "non-json" | "missing-envelope" | "invalid-envelope" | "unexpected-status";
+export type EncryptionErrorKind = "encrypt-failed" | "decrypt-failed" | "missing-private-key";
+
+/** The fields `toJSON()` returns: everything an error may safely show. */
+export interface KonaplateErrorJson {
+  name: string;
+  kind: KonaplateErrorKind;
+  message: string;
+  correlationId: string | undefined;
+  status?: number;
+  violations?: Violation[];
+  cause?: string;
+}
+
+interface BaseOptions {
+  correlationId?: string | undefined;
+  /** A sanitized description of the underlying failure (never the failure object itself). */
+  cause?: string | undefined;
+}
+
+function withCorrelation(message: string, correlationId: string | undefined): string {
+  return correlationId ? `${message} (correlation id ${correlationId})` : message;
+}
+
+export class KonaplateError extends Error {
+  readonly kind: KonaplateErrorKind;
+  /** The exchange's correlation id; undefined when the request was never built. */
+  readonly correlationId: string | undefined;
+  /** Overrides Error.cause with a plain sanitized string, so inspect() cannot reach a Request. */
+  override readonly cause: string | undefined;
+
+  constructor(kind: KonaplateErrorKind, message: string, options: BaseOptions = {}) {
+    super(withCorrelation(message, options.correlationId));
+    this.name = new.target.name;
+    this.kind = kind;
+    this.correlationId = options.correlationId;
+    this.cause = options.cause;
+  }
+
+  toJSON(): KonaplateErrorJson {
+    const json: KonaplateErrorJson = { name: this.name, kind: this.kind, message: this.message, correlationId: this.correlationId };
+    if (this.cause !== undefined) json.cause = this.cause;
+    return json;
+  }
+}
+
+/** Input refused before anything was sent; `violations` name each field and rule (never its value). */
+export class KonaplateValidationError extends KonaplateError {
+  declare readonly kind: ValidationErrorKind;
+  readonly violations: Violation[];
+
+  constructor(kind: ValidationErrorKind, violations: Violation[]) {
+    const list = violations.map((v) => `${v.message} [${v.path}: ${v.rule}]`).join("; ");
+    super(kind, `Request not sent: the input breaks the contract — ${list}`);
+    this.violations = violations;
+  }
+
+  override toJSON(): KonaplateErrorJson {
+    return { ...super.toJSON(), violations: this.violations };
+  }
+}
+
+/** Options given to createKonaplateClient are unusable (names the option and the rule, not the value). */
+export class KonaplateConfigurationError extends KonaplateError {
+  declare readonly kind: ConfigurationErrorKind;
+  readonly violations: Violation[];
+
+  constructor(violations: Violation[]) {
+    super("invalid-options", `Konaplate client options are invalid — ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`);
+    this.violations = violations;
+  }
+
+  override toJSON(): KonaplateErrorJson {
+    return { ...super.toJSON(), violations: this.violations };
+  }
+}
+
+export class KonaplateTimeoutError extends KonaplateError {
+  declare readonly kind: TimeoutErrorKind;
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, correlationId: string) {
+    super("timeout", `Konaplate did not answer within ${timeoutMs} ms`, { correlationId, cause: "timeout" });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+const NETWORK_MESSAGES: Record<NetworkErrorKind, string> = {
+  refused: "connection refused",
+  reset: "connection reset or closed before an answer",
+  dns: "host name could not be resolved",
+  network: "network failure",
+};
+
+/** The request could not be delivered or the connection broke: refused, reset, DNS. */
+export class KonaplateNetworkError extends KonaplateError {
+  declare readonly kind: NetworkErrorKind;
+
+  constructor(kind: NetworkErrorKind, correlationId: string, cause: string) {
+    super(kind, `Konaplate request failed: ${NETWORK_MESSAGES[kind]} [${cause}]`, { correlationId, cause });
+  }
+}
+
+/** An answer arrived but is not a documented outcome: unexpected status, non-JSON, missing or invalid envelope. */
+export class KonaplateResponseError extends KonaplateError {
+  declare readonly kind: ResponseErrorKind;
+  readonly status: number;
+  /** For envelope faults: the violated paths and rules. */
+  readonly violations: Violation[];
+
+  constructor(kind: ResponseErrorKind, status: number, detail: string, correlationId: string, violations: Violation[] = []) {
+    super(kind, `Konaplate answer is not a documented outcome (HTTP ${status}): ${detail}`, { correlationId, cause: kind });
+    this.status = status;
+    this.violations = violations;
+  }
+
+  override toJSON(): KonaplateErrorJson {
+    const json: KonaplateErrorJson = { ...super.toJSON(), status: this.status };
+    if (this.violations.length) json.violations = this.violations;
+    return json;
+  }
+}
+
+/** Encrypting the request or decrypting the answer failed, or the answer is encrypted without a key to read it. */
+export class KonaplateEncryptionError extends KonaplateError {
+  declare readonly kind: EncryptionErrorKind;
+
+  constructor(kind: EncryptionErrorKind, detail: string, correlationId?: string, cause?: string) {
+    super(kind, `Konaplate encryption: ${detail}`, { correlationId, cause });
+  }
+}
