@@ -1,0 +1,162 @@
+// `npm run conformance`: flags and environment in, reports and an exit code out
+// (0 all passed, 1 a case failed, 2 usage or configuration). Without a target it runs its own Prism
+// mock and stops it on every way out: success, failure, a thrown error, Ctrl-C or SIGTERM.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { importPKCS8 } from "jose";
+import { ENCRYPTION } from "../generated/contract.js";
+import { encryptPayload } from "../src/encryption.js";
+import type { Credentials } from "../src/signing.js";
+import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
+import { credentialsFromEnv, MOCK_CREDENTIALS, parseArgs, parseTarget, UsageError, USAGE, type CliOptions, type EncryptionConfig } from "./config.js";
+import { createProgress } from "./progress.js";
+import { renderTerminalReport, writeReports } from "./reporters/index.js";
+import { runConformance, type RunOptions } from "./runner.js";
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+interface Plan {
+  options: CliOptions;
+  target?: string;
+  cases: ConformanceCase[];
+  credentials: Credentials;
+  encryption?: EncryptionConfig;
+}
+
+async function checkKeys(encryption: EncryptionConfig): Promise<void> {
+  try {
+    await encryptPayload("{}", encryption.serverPublicKey);
+  } catch {
+    throw new UsageError("KONAPLATE_SERVER_PUBLIC_KEY: not an RSA public key in SPKI PEM form");
+  }
+  if (encryption.clientPrivateKey) {
+    try {
+      await importPKCS8(encryption.clientPrivateKey, ENCRYPTION.keyManagement);
+    } catch {
+      throw new UsageError("KONAPLATE_CLIENT_PRIVATE_KEY: not an RSA private key in PKCS#8 PEM form");
+    }
+  }
+}
+
+/** Everything that can be wrong before a single request is sent: each a UsageError. */
+async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<Plan> {
+  const options = parseArgs(argv);
+  const rawTarget = options.target ?? (env.KONAPLATE_BASE_URL || undefined);
+  const target = rawTarget === undefined ? undefined : parseTarget(rawTarget, options.target !== undefined ? "--target" : "KONAPLATE_BASE_URL");
+  const cases = selectCases(options.casesFile ? readCaseOverrides(options.casesFile) : {}, options.only);
+  if (target === undefined) {
+    if (env.KONAPLATE_CRYPTO_KEY_ID || env.KONAPLATE_SERVER_PUBLIC_KEY) {
+      io.stderr.write("note: the embedded Prism mock cannot decrypt; encryption settings are ignored without --target\n");
+    }
+    // Real credentials are never sent to the mock: placeholders of the right shape suffice.
+    return { options, cases, credentials: MOCK_CREDENTIALS };
+  }
+  const { credentials, encryption } = credentialsFromEnv(env);
+  if (encryption) await checkKeys(encryption);
+  return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
+}
+
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Stops Prism (even one still starting) before the process dies of a signal; returns the uninstaller. */
+function stopOnSignals(beforeExit: () => void): () => void {
+  const handlers = Object.entries(SIGNAL_EXIT_CODES).map(([signal, code]) => {
+    const handler = () => {
+      beforeExit();
+      void stopAllPrism().finally(() => process.exit(code));
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let settings: Plan;
+  try {
+    settings = await plan(argv, env, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`conformance: ${err.message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  if (settings.options.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+
+  const { options } = settings;
+  const progress = createProgress(io.stderr);
+  let prism: PrismHandle | undefined;
+  let uninstall = () => {};
+  try {
+    if (settings.target === undefined) {
+      uninstall = stopOnSignals(() => progress.clear());
+      try {
+        prism = await startPrism({ mode: "mock" });
+      } catch (err) {
+        io.stderr.write(`conformance: could not start the embedded Prism mock: ${(err as Error).message}\n`);
+        return 2;
+      }
+    }
+    const run: RunOptions = {
+      target: settings.target ?? prism!.url,
+      credentials: settings.credentials,
+      cases: settings.cases,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      mock: settings.target === undefined,
+      onProgress: (done, total, latest) => progress.update(done, total, latest),
+    };
+    if (settings.encryption) run.encryption = settings.encryption;
+    const report = await runConformance(run);
+    progress.clear();
+
+    let written: Awaited<ReturnType<typeof writeReports>> | undefined;
+    let writeError: Error | undefined;
+    try {
+      written = await writeReports(report, options.reportDir);
+    } catch (err) {
+      writeError = err as Error;
+    }
+    const where = written ? [`Reports: ${written.json}, ${written.junit}, ${written.html}`, ""] : [];
+    io.stdout.write(renderTerminalReport(report, where));
+    if (writeError) {
+      io.stderr.write(`conformance: could not write the reports to ${options.reportDir}: ${writeError.message}\n`);
+      return 2;
+    }
+    return report.summary.failed > 0 ? 1 : 0;
+  } finally {
+    progress.clear();
+    uninstall();
+    await prism?.close();
+  }
+}
+
+function executedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (executedDirectly()) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+      // Nothing should be left running; if something is, it must not keep the exit code waiting.
+      setTimeout(() => process.exit(code), 1_000).unref();
+    },
+    (err: unknown) => {
+      process.stderr.write(`conformance: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,41 @@
+// The run as a person reads it on stdout: a table, the failed checks under it, and a last line
+// `N passed, M failed` that scripts may grep.
+import type { CaseReport, Report } from "../report.js";
+
+// Width in terminal columns: Hangul and other wide characters take two.
+function width(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+const pad = (text: string, to: number) => text + " ".repeat(Math.max(0, to - width(text)));
+
+const expectedOf = (c: CaseReport) => `${c.expected.status} ${c.expected.code ?? "(any code)"}`;
+const observedOf = (c: CaseReport) => (c.observed.status === null ? "no answer" : `${c.observed.status} ${c.observed.code ?? "(no code)"}`);
+
+export function summaryLine(report: Report): string {
+  return `${report.summary.passed} passed, ${report.summary.failed} failed`;
+}
+
+export function renderTerminalReport(report: Report, extraLines: readonly string[] = []): string {
+  const header = ["case", "expected", "observed", "time", "verdict"];
+  const rows = report.cases.map((c) => [c.id, expectedOf(c), observedOf(c), `${c.observed.durationMs} ms`, c.status === "passed" ? "PASS" : "FAIL"]);
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
+  const out = [`Konaplate conformance: ${report.target}`, "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+
+  const failed = report.cases.filter((c) => c.status === "failed");
+  if (failed.length) {
+    out.push("", "Failed checks:");
+    for (const c of failed) {
+      for (const check of c.checks) {
+        if (!check.ok && check.severity !== "warning") out.push(`  ${c.id}  ${check.name}: ${check.message}`);
+      }
+    }
+  }
+  const warnings = report.cases.flatMap((c) => c.checks.filter((k) => !k.ok && k.severity === "warning").map((k) => ({ c, k })));
+  if (warnings.length) out.push("", `Warnings (do not fail a case): ${warnings.length}, e.g. ${warnings[0]!.c.id} ${warnings[0]!.k.name}: ${warnings[0]!.k.message}`);
+  out.push("", ...extraLines, summaryLine(report));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,224 @@
+// Runs the cases against a server and judges every answer. Requests are built here (not by the
+// client) because they must go out exactly as given, invalid ones included, signed over the exact
+// bytes sent. Server faults never throw: they become failed checks.
+import { OPERATION } from "../generated/contract.js";
+import { encryptPayload } from "../src/encryption.js";
+import { stringifyJson } from "../src/json.js";
+import { signedHeaders, type Credentials } from "../src/signing.js";
+import { selectCases, type ConformanceCase } from "./catalog.js";
+import { codeOf, judge, parseBody, passes, type Exchange, type ParsedBody } from "./checks.js";
+import { Scrubber } from "./masking.js";
+import type { CaseReport, Report } from "./report.js";
+
+export interface RunOptions {
+  /** Base URL; the operation path is appended (the base may carry a prefix such as /open-api). */
+  target: string;
+  credentials: Credentials;
+  encryption?: { cryptoKeyId: string; serverPublicKey: string; clientPrivateKey?: string };
+  /** Default: selectCases(). */
+  cases?: ConformanceCase[];
+  /** Per answer; default 10000. */
+  timeoutMs?: number;
+  /** Cases in flight at once; default 4. */
+  concurrency?: number;
+  /** Against the kit's own Prism: sends `Prefer: code=<status>, example=<case id>`. */
+  mock?: boolean;
+  onProgress?: (done: number, total: number, latest: CaseReport) => void;
+}
+
+/** How much of a non-JSON answer a report keeps. */
+const RAW_BODY_LIMIT = 2_000;
+
+/** `<base>/api/v1/...`, with or without a trailing slash on the base. */
+export function operationUrl(target: string): string {
+  const url = new URL(target);
+  url.pathname = url.pathname.replace(/\/+$/, "") + OPERATION.path;
+  return url.toString();
+}
+
+/** Override headers replace signed ones whatever their letter case. */
+function mergeHeaders(base: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
+  const out = { ...base };
+  for (const [name, value] of Object.entries(overrides)) {
+    for (const existing of Object.keys(out)) if (existing.toLowerCase() === name.toLowerCase()) delete out[existing];
+    out[name] = value;
+  }
+  return out;
+}
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  return Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+}
+
+function errorCode(err: unknown): { code?: string; message: string } {
+  let current: unknown = err;
+  const messages: string[] = [];
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof e.message === "string" && e.message) messages.push(e.message);
+    if (typeof e.code === "string") return { code: e.code, message: e.message as string };
+    // A connection attempt to several addresses fails with an AggregateError of per-address errors.
+    current = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
+  }
+  return { message: messages.at(-1) ?? String(err) };
+}
+
+/** What a failed exchange means, in words a QA engineer can act on. */
+export function describeFailure(err: unknown, timedOut: boolean, timeoutMs: number, statusSeen?: number): string {
+  if (timedOut) {
+    return statusSeen === undefined
+      ? `no answer within ${timeoutMs} ms`
+      : `answer incomplete within ${timeoutMs} ms (status ${statusSeen} received, body never finished)`;
+  }
+  const { code, message } = errorCode(err);
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ECONNRESET":
+      return "connection reset by the server (ECONNRESET)";
+    case "UND_ERR_SOCKET":
+      return `connection closed by the server without a complete answer (UND_ERR_SOCKET: ${message})`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `host not found (${code})`;
+    case "ETIMEDOUT":
+      return "connection timed out (ETIMEDOUT)";
+    default:
+      return code ? `request failed: ${message} (${code})` : `request failed: ${message}`;
+  }
+}
+
+interface Sent {
+  url: string;
+  headers: Record<string, string>;
+  wire: string;
+}
+
+async function buildRequest(kase: ConformanceCase, options: RunOptions): Promise<Sent> {
+  // Stringified once: the token is computed over exactly the bytes that go on the wire.
+  const plain = stringifyJson(kase.request.body);
+  let wire = plain;
+  let credentials = options.credentials;
+  if (options.encryption) {
+    wire = stringifyJson({ encData: await encryptPayload(plain, options.encryption.serverPublicKey) });
+    credentials = { ...credentials, cryptoKeyId: options.encryption.cryptoKeyId };
+  }
+  const base: Record<string, string> = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    ...signedHeaders(credentials, wire),
+  };
+  if (options.mock) base.Prefer = `code=${kase.expected.status}, example=${kase.id}`;
+  return { url: operationUrl(options.target), headers: mergeHeaders(base, kase.request.headers), wire };
+}
+
+async function exchange(sent: Sent, timeoutMs: number): Promise<Exchange> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const started = performance.now();
+  let status: number | undefined;
+  try {
+    const response = await fetch(sent.url, {
+      method: OPERATION.method,
+      headers: sent.headers,
+      body: sent.wire,
+      signal: controller.signal,
+      redirect: "manual",
+    });
+    status = response.status;
+    const text = await response.text();
+    return { answered: true, status, headers: response.headers, text, durationMs: performance.now() - started };
+  } catch (err) {
+    return { answered: false, reason: describeFailure(err, controller.signal.aborted, timeoutMs, status), durationMs: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<string, string>, result: Exchange, body: ParsedBody | undefined, checks: CaseReport["checks"]): CaseReport {
+  const observed: CaseReport["observed"] = {
+    status: result.answered ? result.status : null,
+    code: body?.ok ? codeOf(body.plain) : null,
+    durationMs: Math.round(result.durationMs),
+  };
+  if (result.answered) {
+    const headers: Record<string, string> = {};
+    result.headers.forEach((value, name) => (headers[name] = value));
+    observed.headers = scrub.headers(headers);
+    observed.body = body?.ok ? scrub.value(body.plain) : scrub.text(result.text.slice(0, RAW_BODY_LIMIT));
+  }
+  const scrubbedChecks = checks.map((c) => ({ ...c, message: scrub.text(c.message) }));
+  return {
+    id: kase.id,
+    title: kase.title,
+    status: passes(scrubbedChecks) ? "passed" : "failed",
+    expected: { ...kase.expected },
+    observed: { ...observed, code: observed.code === null ? null : scrub.text(observed.code) },
+    request: { headers: scrub.headers(sentHeaders), body: scrub.value(kase.request.body) },
+    checks: scrubbedChecks,
+  };
+}
+
+async function runCase(kase: ConformanceCase, options: RunOptions): Promise<CaseReport> {
+  const scrub = new Scrubber(
+    [options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey],
+    Scrubber.personalValues(kase.request.body),
+  );
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let sent: Sent;
+  try {
+    sent = await buildRequest(kase, options);
+  } catch (err) {
+    const failed: Exchange = { answered: false, reason: `request not sent: ${(err as Error).message}`, durationMs: 0 };
+    return caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
+  }
+  const result = await exchange(sent, timeoutMs);
+  const body = result.answered
+    ? await parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey)
+    : undefined;
+  const checks = judge(kase.expected, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
+  return caseReport(kase, scrub, sent.headers, result, body, checks);
+}
+
+/** Every case judged (concurrently, at most `concurrency` in flight); the report keeps catalog order. */
+export async function runConformance(options: RunOptions): Promise<Report> {
+  const cases = options.cases ?? selectCases();
+  const startedAt = new Date();
+  const started = performance.now();
+  const results: CaseReport[] = new Array<CaseReport>(cases.length);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, cases.length));
+  let next = 0;
+  let done = 0;
+
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      const kase = cases[index]!;
+      let report: CaseReport;
+      try {
+        report = await runCase(kase, options);
+      } catch (err) {
+        // A bug here must not hide the other cases' results: this case fails, the run goes on.
+        const failed: Exchange = { answered: false, reason: `internal error while running the case: ${(err as Error).message}`, durationMs: 0 };
+        report = caseReport(kase, new Scrubber([options.credentials.accessKey, options.credentials.secretKey]), {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
+      }
+      results[index] = report;
+      done++;
+      try {
+        options.onProgress?.(done, cases.length, report);
+      } catch {
+        // Progress display is best effort.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  const passed = results.filter((r) => r.status === "passed").length;
+  return {
+    target: options.target,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    summary: { total: results.length, passed, failed: results.length - passed },
+    cases: results,
+  };
+}
