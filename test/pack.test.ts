@@ -1,0 +1,123 @@
+// The kit as users get it: `npm pack` (which builds dist/), installed into a fresh project, imported
+// by name from plain JavaScript against a live faithful server, and type-checked from TypeScript.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BANKS } from "../generated/contract.js";
+import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+const SECRET_KEY = "pack-test-secret";
+
+// Plain JS, as a user would write it; prints what it saw as one JSON line.
+const PROBE_MJS = `
+import { createKonaplateClient, BANKS, KonaplateValidationError } from "konaplate-contract-kit";
+const kona = createKonaplateClient({
+  baseUrl: process.env.KONA_URL,
+  aspId: "KONAPLATEASP001",
+  accessKey: "AK00000000000000000000000000000000000001",
+  secretKey: process.env.KONA_SECRET,
+});
+const person = { userId: 9999999999999999999n, userName: "김코나", birthDate: "19751112", bankCode: "003", bankAccount: "333015555557" };
+const out = { bank: BANKS["003"].en };
+const r = await kona.verifyAccountHolder(person);
+out.result = { ok: r.ok, code: r.code, correlationId: r.correlationId };
+try {
+  await kona.verifyAccountHolder({ ...person, bankAccount: "3330-1555" });
+} catch (e) {
+  out.refused = { isValidation: e instanceof KonaplateValidationError, paths: e.violations.map((v) => v.path), message: e.message };
+}
+console.log(JSON.stringify(out));
+`;
+
+// Types must resolve from the package by name; @ts-expect-error proves they are not \`any\`.
+const CHECK_TS = `
+import { BANKS, createKonaplateClient, type BankCode, type paths, type VerifyAccountHolderResult } from "konaplate-contract-kit";
+const code: BankCode = "003";
+export const bankName: string = BANKS[code].en;
+// @ts-expect-error -- "999" is not a documented bank code
+export const nope: BankCode = "999";
+const kona = createKonaplateClient({ baseUrl: "http://127.0.0.1:9", aspId: "a", accessKey: "b", secretKey: "c" });
+export const pending: Promise<VerifyAccountHolderResult> = kona.verifyAccountHolder({
+  userId: 1n, userName: "x", birthDate: "19751112", bankCode: code, bankAccount: "1",
+});
+export const path: keyof paths = "/api/v1/bankaccounts/user/valid";
+`;
+
+const TSCONFIG = {
+  compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022", "DOM"], strict: true, noEmit: true, types: [] },
+  files: ["check.ts"],
+};
+
+describe("npm package", () => {
+  let tmp: string;
+  let server: FaithfulServer;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "konaplate-pack-"));
+    server = await startFaithfulServer({ secretKey: SECRET_KEY });
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("packs, installs into a fresh project, and works from JavaScript and TypeScript", async () => {
+    await run("npm", ["pack", "--pack-destination", tmp], { cwd: repo });
+    const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"));
+    expect(tarball).toBeDefined();
+    const tarballPath = join(tmp, tarball!);
+
+    const { stdout: listing } = await run("tar", ["-tzf", tarballPath]);
+    const files = listing.split("\n").filter(Boolean);
+    for (const needed of ["package/dist/src/index.js", "package/dist/src/index.d.ts", "package/dist/generated/openapi.json", "package/dist/generated/schema.d.ts", "package/spec/openapi.yaml"]) {
+      expect(files).toContain(needed);
+    }
+    expect(files.filter((f) => f.startsWith("package/test/") || f.startsWith("package/src/"))).toEqual([]);
+
+    const project = join(tmp, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "konaplate-pack-probe", private: true, type: "module" }));
+    const install = ["install", "--no-audit", "--no-fund", tarballPath];
+    try {
+      await run("npm", [...install, "--offline"], { cwd: project });
+    } catch {
+      // The cache holds the dependency tarballs but not always their registry metadata.
+      await run("npm", [...install, "--prefer-offline"], { cwd: project });
+    }
+
+    writeFileSync(join(project, "probe.mjs"), PROBE_MJS);
+    const { stdout } = await run(process.execPath, ["probe.mjs"], {
+      cwd: project,
+      env: { ...process.env, KONA_URL: `${server.url}/open-api`, KONA_SECRET: SECRET_KEY },
+    });
+    const out = JSON.parse(stdout) as {
+      bank: string;
+      result: { ok: boolean; code: string; correlationId: string };
+      refused?: { isValidation: boolean; paths: string[]; message: string };
+    };
+    expect(out.bank).toBe(BANKS["003"].en);
+    expect(server.requests).toHaveLength(1);
+    const request = server.requests[0]!;
+    expect(request.verdict.tokenOk).toBe(true);
+    expect(request.verdict.headerViolations).toEqual([]);
+    expect(request.rawBody).toContain('"userId":9999999999999999999,');
+    expect(out.result).toEqual({ ok: true, code: "000_000", correlationId: request.headers["x-km-correlation-id"] });
+    expect(out.refused).toMatchObject({ isValidation: true, paths: ["bankAccount"] });
+    expect(out.refused!.message).toContain("bankAccount");
+
+    writeFileSync(join(project, "check.ts"), CHECK_TS);
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(TSCONFIG));
+    const typecheck = await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project }).then(
+      () => "ok",
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
+    expect(typecheck).toBe("ok");
+  }, 120_000);
+});
