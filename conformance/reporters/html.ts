@@ -31,6 +31,7 @@ code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monosp
 table.cases { border-collapse: collapse; width: 100%; }
 table.cases th, table.cases td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; }
 table.cases th { background: #f3f5f7; }
+td.id, td.expected, td.observed, td.time { white-space: nowrap; }
 tr.case.passed { background: var(--pass-bg); }
 tr.case.failed { background: var(--fail-bg); }
 .verdict { font-weight: 700; }
@@ -109,7 +110,7 @@ function renderRow(c: CaseReport): string {
   const expected = escapeHtml(`${c.expected.status} ${c.expected.code ?? "any code"}`);
   return [
     `<tr class="case ${c.status}" data-case-id="${escapeHtml(c.id)}" data-status="${c.status}">`,
-    `<td><code>${escapeHtml(c.id)}</code></td>`,
+    `<td class="id"><code>${escapeHtml(c.id)}</code></td>`,
     `<td lang="ko">${escapeHtml(c.title)}</td>`,
     `<td class="expected">${expected}</td>`,
     `<td class="observed">${observed}</td>`,

@@ -1,0 +1,54 @@
+// The offline API reference page: Redocly's build-docs with the Redoc bundle inlined, then checked
+// so that nothing in it is fetched from the network (integrators open it behind firewalls).
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { promisify } from "node:util";
+import { ROOT, SPEC_PATH } from "./spec-source.js";
+
+const run = promisify(execFile);
+
+/** Redoc options: schemas and samples fully expanded so codes, banks and discrepancies show without clicks. */
+const REDOC_OPTIONS = { schemasExpansionLevel: "all", jsonSamplesExpandLevel: "all", showExtensions: true };
+
+// The inlined bundle still names Redocly's CDN for its "API docs by" logo; an image that fails to
+// load is hidden by Redoc, so `data:,` keeps the page quiet and offline.
+const CDN_ASSET = /https:\/\/cdn\.redoc(?:ly)?\.(?:ly|com)\/[^\s"'`)<>]*/g;
+
+/** Markup that would make a browser fetch something: what the page must not contain. */
+const FETCHING_MARKUP: readonly [string, RegExp][] = [
+  ["<link> to a resource", /<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?\/\//i],
+  ["<script src>", /<script\b[^>]*\bsrc\s*=/i],
+  ["CSS @import of a URL", /@import\s+(?:url\()?["']?(?:https?:)?\/\//i],
+  ["CSS url() to the network", /url\(\s*["']?(?:https?:)?\/\//i],
+  ["web font host", /fonts\.(?:googleapis|gstatic)\.com/i],
+  ["Redocly CDN", /cdn\.redoc(?:ly)?\.(?:ly|com)/i],
+];
+
+export function offlineProblems(html: string): string[] {
+  return FETCHING_MARKUP.filter(([, pattern]) => pattern.test(html)).map(([what]) => what);
+}
+
+export function makeOffline(html: string): string {
+  return html.replace(CDN_ASSET, "data:,").replace('<meta charset="utf8" />', '<meta charset="utf-8" />');
+}
+
+/** Builds the reference page for `spec` into `output`; throws naming what would still go online. */
+export async function buildReferenceDocs(output: string, spec = SPEC_PATH): Promise<string> {
+  mkdirSync(dirname(output), { recursive: true });
+  const redocly = `${ROOT}node_modules/.bin/redocly`;
+  const args = ["build-docs", spec, "--output", output, "--inlineBundle", "--openapi", JSON.stringify(REDOC_OPTIONS)];
+  // Telemetry off: otherwise the page is built with browser telemetry enabled and the CLI phones home.
+  const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+  try {
+    await run(redocly, args, { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? "";
+    throw new Error(`redocly build-docs failed: ${stderr.trim() || String(err)}`);
+  }
+  const html = makeOffline(readFileSync(output, "utf8"));
+  const problems = offlineProblems(html);
+  if (problems.length) throw new Error(`${output} would load from the network: ${problems.join(", ")}`);
+  writeFileSync(output, html);
+  return output;
+}
