@@ -30,7 +30,8 @@ export function renderTerminalReport(report: Report, extraLines: readonly string
     out.push("", "Failed checks:");
     for (const c of failed) {
       for (const check of c.checks) {
-        if (!check.ok && check.severity !== "warning") out.push(`  ${c.id}  ${check.name}: ${check.message}`);
+        // "not checked" follows from an earlier failure: report.json lists it, the terminal need not.
+        if (!check.ok && check.severity !== "warning" && !check.message.startsWith("not checked:")) out.push(`  ${c.id}  ${check.name}: ${check.message}`);
       }
     }
   }
