@@ -34,11 +34,15 @@ async function startSlowServer() {
       const body = await readBody(req);
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "content-length")) as Record<string, string>;
       const [answer] = await Promise.all([
-        fetch(`${faithful.url}${req.url ?? "/"}`, { method: req.method ?? "POST", headers, body }),
+        fetch(`${faithful.url}${req.url ?? "/"}`, { method: req.method ?? "POST", headers, body: new Uint8Array(body) }),
         new Promise((resolve) => setTimeout(resolve, ANSWER_DELAY_MS)),
       ]);
       const payload = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([k]) => k !== "content-length" && k !== "transfer-encoding")));
+      const answerHeaders: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (name !== "content-length" && name !== "transfer-encoding") answerHeaders[name] = value;
+      });
+      res.writeHead(answer.status, answerHeaders);
       res.end(payload);
     })().catch((err: unknown) => res.writeHead(502).end(String(err)));
   });
