@@ -48,7 +48,7 @@ describe("renderHtmlReport", () => {
     expect(row).toContain('data-status="passed"');
     expect(row).toContain('<li class="check-warning" data-check="correlation-echo">');
     expect(row).not.toContain("check-failed");
-    expect(row).toContain("2 of 3 checks passed");
+    expect(row).toContain("2 of 3 checks passed, 1 warning");
   });
 
   it("keeps Korean titles as text and escapes a hostile target", () => {

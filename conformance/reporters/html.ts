@@ -84,7 +84,8 @@ function renderChecks(checks: readonly CheckResult[]): string {
   const list = [...failed.map((c) => item(c, "failed")), ...warnings.map((c) => item(c, "warning"))];
   return (
     (list.length ? `<ul class="checks">${list.join("")}</ul>` : "") +
-    `<span class="checks-passed">${passed} of ${checks.length} checks passed</span>`
+    `<span class="checks-passed">${passed} of ${checks.length} checks passed` +
+    `${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""}</span>`
   );
 }
 
