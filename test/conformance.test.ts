@@ -3,7 +3,6 @@
 // the flags and their errors, and what reports may never contain.
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { startScriptedServer } from "./support/fault-servers.js";
+import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
 import { CapturedStream, removeRunDirs, runCli, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -99,27 +99,14 @@ describe("against the embedded Prism mock (no --target)", () => {
   });
 });
 
-function processesWithEnv(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) pids.push(Number(entry));
-    } catch {
-      // the process ended meanwhile, or is not ours to read
-    }
-  }
-  return pids;
-}
-
 describe("as a real process", () => {
   it("exits 0 against the embedded mock and leaves no Prism process behind", async () => {
-    const marker = `KONAPLATE_TEST_MARK=${process.pid}-${Date.now()}`;
+    const marker = newMarker("conformance-cli");
     const dir = await mkdtemp(join(tmpdir(), "konaplate-cli-"));
     try {
       const child = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "conformance/cli.ts", "--report-dir", dir], {
         cwd: ROOT,
-        env: { ...process.env, [marker.split("=")[0]!]: marker.split("=")[1]! },
+        env: { ...process.env, [MARKER_VARIABLE]: marker },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
@@ -127,9 +114,9 @@ describe("as a real process", () => {
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
       expect(stdout.trimEnd().split("\n").at(-1)).toBe("13 passed, 0 failed");
       expect(code).toBe(0);
-      expect(processesWithEnv(marker)).toEqual([]);
+      expect(processesWithMarker(marker)).toEqual([]);
     } finally {
-      for (const pid of processesWithEnv(`KONAPLATE_TEST_MARK=${process.pid}-`)) process.kill(pid, "SIGKILL");
+      killMarked(marker);
       await rm(dir, { recursive: true, force: true });
     }
   });
