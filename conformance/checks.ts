@@ -142,7 +142,7 @@ export function judge(expected: Expectation, exchange: Exchange, body: ParsedBod
       ? result("content-type", false, "expected application/json, got no Content-Type header")
       : isJsonMediaType(contentType)
         ? result("content-type", true, contentType)
-        : result("content-type", false, `expected application/json, got ${contentType}`),
+        : result("content-type", false, `expected application/json, got ${contentType}${/^application\/json\s*;/i.test(contentType) ? " (JSON is UTF-8: only charset=utf-8 may be declared)" : ""}`),
   );
   if (!body || !body.ok) {
     const reason = body?.reason ?? "body not read";

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { importPKCS8 } from "jose";
 import { ENCRYPTION } from "../generated/contract.js";
 import { encryptPayload } from "../src/encryption.js";
-import type { Credentials } from "../src/signing.js";
+import { signedHeaders, type Credentials } from "../src/signing.js";
+import { validateRequestHeaders } from "../src/validation.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
 import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
 import { credentialsFromEnv, MOCK_CREDENTIALS, parseArgs, parseTarget, UsageError, USAGE, type CliOptions, type EncryptionConfig } from "./config.js";
@@ -57,7 +58,25 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   }
   const { credentials, encryption } = credentialsFromEnv(env);
   if (encryption) await checkKeys(encryption);
+  for (const warning of credentialShapeWarnings({ ...credentials, cryptoKeyId: encryption?.cryptoKeyId })) io.stderr.write(`warning: ${warning}\n`);
   return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
+}
+
+const HEADER_SOURCES: Readonly<Record<string, string>> = {
+  "X-KM-User-AspId": "KONAPLATE_ASP_ID",
+  "X-KM-Access-Key": "KONAPLATE_ACCESS_KEY",
+  "X-KM-Crypto-Key-Id": "KONAPLATE_CRYPTO_KEY_ID",
+  "X-KM-Time-Zone": "KONAPLATE_TIME_ZONE",
+};
+
+/**
+ * Credentials whose shape breaks the spec's header rules (AspId 15 characters, access key 40, ...).
+ * Only warned about: a staging server may issue other shapes, and it is the server's to judge.
+ */
+export function credentialShapeWarnings(credentials: Credentials): string[] {
+  return validateRequestHeaders(signedHeaders(credentials, "{}"))
+    .filter((v) => HEADER_SOURCES[v.path])
+    .map((v) => `${HEADER_SOURCES[v.path]}: ${v.message} (the spec's rule for ${v.path}; the server will likely refuse every request)`);
 }
 
 const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -124,7 +143,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       writeError = err as Error;
     }
     const where = written ? [`Reports: ${written.json}, ${written.junit}, ${written.html}`, ""] : [];
-    io.stdout.write(renderTerminalReport(report, where));
+    io.stdout.write(renderTerminalReport(report, where, prism ? "embedded Prism mock of spec/openapi.yaml" : undefined));
     if (writeError) {
       io.stderr.write(`conformance: could not write the reports to ${options.reportDir}: ${writeError.message}\n`);
       return 2;

@@ -3,6 +3,7 @@
 // the flags and their errors, and what reports may never contain.
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { parseArgs } from "../conformance/config.js";
 import { maskAccount, maskBirthDate, maskName, Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
-import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
+import { defaultOutcome, startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
 import { CapturedStream, removeRunDirs, runCli, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
@@ -120,6 +121,28 @@ describe("as a real process", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("on Ctrl-C stops its Prism (even one still starting) and exits 130", async () => {
+    const marker = newMarker("conformance-sigint");
+    const dir = await mkdtemp(join(tmpdir(), "konaplate-cli-"));
+    try {
+      const child = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "conformance/cli.ts", "--report-dir", dir], {
+        cwd: ROOT,
+        env: { ...process.env, [MARKER_VARIABLE]: marker },
+        stdio: "ignore",
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const prismStarted = () => processesWithMarker(marker).some((pid) => readFileSync(`/proc/${pid}/cmdline`, "latin1").includes("prism-cli"));
+      for (let i = 0; i < 1_500 && !prismStarted(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(prismStarted()).toBe(true);
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(processesWithMarker(marker)).toEqual([]);
+    } finally {
+      killMarked(marker);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("against a faithful server", () => {
@@ -179,6 +202,29 @@ describe("against a faithful server", () => {
     expect(run.code).toBe(0);
     expect(run.report?.cases.map((c) => c.id)).toEqual(["success", "002_003"]);
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("2 passed, 0 failed");
+  });
+
+  it("accepts application/json with a UTF-8 charset, refuses another charset", async () => {
+    const withCharset = (charset: string) =>
+      startFaithfulServer({ secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, respond: (r) => ({ ...defaultOutcome(r), headers: { "content-type": `application/json; charset=${charset}` } }) });
+    const utf8 = await withCharset("UTF-8");
+    const eucKr = await withCharset("EUC-KR");
+    try {
+      expect((await runCli(["--target", utf8.url, "--only", "success"], TEST_ENV)).code).toBe(0);
+      const run = await runCli(["--target", eucKr.url, "--only", "success"], TEST_ENV);
+      expect(run.code).toBe(1);
+      expect(run.report!.cases[0]!.checks.find((k) => k.name === "content-type")?.message).toContain("got application/json; charset=EUC-KR");
+    } finally {
+      await utf8.close();
+      await eucKr.close();
+    }
+  });
+
+  it("warns (on stderr) about credentials whose shape breaks the spec's header rules", async () => {
+    const run = await runCli(["--target", server.url, "--only", "success"], { ...TEST_ENV, KONAPLATE_ASP_ID: "SHORTASP" });
+    expect(run.stderr).toContain("warning: KONAPLATE_ASP_ID: X-KM-User-AspId must NOT have fewer than 15 characters");
+    // The faithful server refuses the header, as a real one would: the run reports it.
+    expect(run.code).toBe(1);
   });
 
   it("shows progress on a TTY stderr only, cleared at the end", async () => {

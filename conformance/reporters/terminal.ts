@@ -18,12 +18,13 @@ export function summaryLine(report: Report): string {
   return `${report.summary.passed} passed, ${report.summary.failed} failed`;
 }
 
-export function renderTerminalReport(report: Report, extraLines: readonly string[] = []): string {
+/** `extraLines` go just before the summary line; `targetLabel` describes the target (e.g. the embedded mock). */
+export function renderTerminalReport(report: Report, extraLines: readonly string[] = [], targetLabel?: string): string {
   const header = ["case", "expected", "observed", "time", "verdict"];
   const rows = report.cases.map((c) => [c.id, expectedOf(c), observedOf(c), `${c.observed.durationMs} ms`, c.status === "passed" ? "PASS" : "FAIL"]);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
-  const out = [`Konaplate conformance: ${report.target}`, "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  const out = [`Konaplate conformance: ${report.target}${targetLabel ? ` (${targetLabel})` : ""}`, "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 
   const failed = report.cases.filter((c) => c.status === "failed");
   if (failed.length) {
