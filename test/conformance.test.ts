@@ -15,6 +15,8 @@ import { parseArgs } from "../conformance/config.js";
 import { maskAccount, maskBirthDate, maskName, Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
+import type { Report } from "../conformance/report.js";
+import { renderJsonReport, renderJunitReport } from "../conformance/reporters/index.js";
 import { defaultOutcome, startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
@@ -384,6 +386,36 @@ describe("building blocks", () => {
   it("parses flags in both --flag value and --flag=value forms with documented defaults", () => {
     expect(parseArgs([])).toMatchObject({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4 });
     expect(parseArgs(["--timeout=500", "--only", "success, 002_003"])).toMatchObject({ timeoutMs: 500, only: ["success", "002_003"] });
+  });
+
+  it("writes valid, escaped JUnit XML whatever a server answered", () => {
+    const hostile = `expected code 002_003, got <b>"&'</b>\u0001\nsecond line`;
+    const report: Report = {
+      target: "http://127.0.0.1:9/?a=1&b=<2>",
+      startedAt: "2026-11-27T10:00:00.000Z",
+      durationMs: 12,
+      summary: { total: 1, passed: 0, failed: 1 },
+      cases: [
+        {
+          id: "002_003",
+          title: "400 - 계좌의 예금주 실명과 회원의 실명이 다릅니다.",
+          status: "failed",
+          expected: { status: 400, code: "002_003" },
+          observed: { status: 400, code: "<b>", durationMs: 5 },
+          checks: [{ name: "code", ok: false, message: hostile, severity: "error" }],
+        },
+      ],
+    };
+    const xml = renderJunitReport(report);
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(xml).not.toContain("\u0001");
+    expect(xml).toContain('message="code: expected code 002_003, got &lt;b&gt;&quot;&amp;&apos;&lt;/b&gt;\uFFFD&#10;second line"');
+    expect(xml).toContain('name="002_003 400 - 계좌의 예금주 실명과 회원의 실명이 다릅니다."');
+  });
+
+  it("writes report.json bigints with every digit", () => {
+    const json = renderJsonReport({ target: "t", startedAt: "s", durationMs: 0, summary: { total: 0, passed: 0, failed: 0 }, cases: [], extra: 9999999999999999999n } as unknown as Report);
+    expect(json).toContain('"extra": 9999999999999999999');
   });
 
   it("writes no progress to a stream that is not a TTY", () => {

@@ -11,6 +11,11 @@ export function escapeXml(value: string): string {
   return value.replace(INVALID_XML_CHARS, "\uFFFD").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 
+/** In attributes, line breaks and tabs as character references: parsers would fold them to spaces. */
+export function escapeXmlAttribute(value: string): string {
+  return escapeXml(value).replace(/\r/g, "&#13;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
+}
+
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function failureOf(c: CaseReport): string {
@@ -21,7 +26,7 @@ function failureOf(c: CaseReport): string {
     `observed: status ${c.observed.status ?? "(no answer)"}, code ${c.observed.code ?? "(none)"}`,
     ...failed.map((check) => `${check.name}: ${check.message}`),
   ].join("\n");
-  return `      <failure type="conformance" message="${escapeXml(summary)}">${escapeXml(detail)}</failure>\n`;
+  return `      <failure type="conformance" message="${escapeXmlAttribute(summary)}">${escapeXml(detail)}</failure>\n`;
 }
 
 function warningsOf(c: CaseReport): string {
@@ -35,7 +40,7 @@ export function renderJunitReport(report: Report): string {
   const time = seconds(report.durationMs);
   const cases = report.cases
     .map((c) => {
-      const open = `    <testcase classname="${JUNIT_CLASSNAME}" name="${escapeXml(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
+      const open = `    <testcase classname="${JUNIT_CLASSNAME}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
       const inner = (c.status === "failed" ? failureOf(c) : "") + warningsOf(c);
       return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
     })
@@ -44,7 +49,7 @@ export function renderJunitReport(report: Report): string {
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites name="konaplate-conformance" tests="${total}" failures="${failed}" errors="0" time="${time}">\n` +
     `  <testsuite name="${JUNIT_CLASSNAME}" tests="${total}" failures="${failed}" errors="0" skipped="0" time="${time}" timestamp="${escapeXml(report.startedAt)}">\n` +
-    `    <properties>\n      <property name="target" value="${escapeXml(report.target)}"/>\n    </properties>\n` +
+    `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n    </properties>\n` +
     cases +
     `  </testsuite>\n</testsuites>\n`
   );
