@@ -1,7 +1,7 @@
 // The typed Konaplate client: one signed call per operation, built on openapi-fetch and the
 // generated `paths`. The body is serialized once; that exact string is signed, sent and, when
 // encryption is on, wrapped first. Documented outcomes are results; anything else throws a typed error.
-import createClient, { type Middleware } from "openapi-fetch";
+import createClient from "openapi-fetch";
 import { CODE_MESSAGES, OPERATION, type BankCode, type DocumentedCode } from "../generated/contract.js";
 import type { operations, paths } from "../generated/schema.js";
 import { decryptPayload, encryptPayload } from "./encryption.js";
@@ -196,9 +196,10 @@ function prepareBody(input: VerifyAccountHolderInput, validate: boolean): unknow
   return body;
 }
 
-async function encrypt(plaintext: string, serverPublicKey: string): Promise<string> {
+/** The encrypted form of the body: `{"encData": "<JWE>"}`. */
+async function encrypt(plaintext: string, serverPublicKey: string): Promise<{ encData: string }> {
   try {
-    return stringifyJson({ encData: await encryptPayload(plaintext, serverPublicKey) });
+    return { encData: await encryptPayload(plaintext, serverPublicKey) };
   } catch (err) {
     // encryption.ts words its own errors without key material; anything else is named only.
     const detail = err instanceof TypeError ? err.message : errorName(err);
@@ -249,12 +250,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** The statuses whose envelopes are results (200 and 400); fixed by the spec, so read once. */
+const DOCUMENTED_STATUSES = new Set(documentedStatuses().map(Number));
+
 const describeViolations = (violations: Violation[]) => violations.map((v) => `${v.path} ${v.rule}`).join(", ");
 
 async function readAnswer(answer: Answer, sentCorrelationId: string, clientPrivateKey: string | undefined): Promise<VerifyAccountHolderResult> {
   const { status } = answer;
   const correlationId = answer.headers.get("x-km-correlation-id") || sentCorrelationId;
-  if (!documentedStatuses().includes(String(status))) {
+  if (!DOCUMENTED_STATUSES.has(status)) {
     throw new KonaplateResponseError("unexpected-status", status, `HTTP ${status} is not a documented status`, correlationId);
   }
   let body: unknown;
@@ -322,37 +326,41 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     timeZone,
     cryptoKeyId: encryption?.cryptoKeyId,
   };
-  const api = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const api = createClient<paths>({ baseUrl: options.baseUrl });
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
   async function verifyAccountHolder(input: VerifyAccountHolderInput): Promise<VerifyAccountHolderResult> {
-    const body = prepareBody(input, validate);
-    const plaintext = stringifyJson(body);
-    const wire = encryption ? await encrypt(plaintext, encryption.serverPublicKey) : plaintext;
+    const plain = prepareBody(input, validate);
+    const body = encryption ? await encrypt(stringifyJson(plain), encryption.serverPublicKey) : plain;
+    // Serialized once: this string is signed and sent.
+    const wire = stringifyJson(body);
     const headers = signedHeaders(credentials, wire);
     const correlationId = headers["X-KM-Correlation-Id"]!;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
 
-    // openapi-fetch would read error bodies with JSON.parse (rounding big integers): take the raw
-    // text here and hand it an empty answer instead.
     let answer: Answer | undefined;
-    const captureAnswer: Middleware = {
-      async onResponse({ response }) {
-        answer = { status: response.status, headers: response.headers, text: await response.text() };
-        return new Response(null, { status: response.status });
-      },
+    // openapi-fetch builds the request (URL, merged headers, the body string); this sends it. Two
+    // reasons to send from its parts: undici re-streams a Request's body through a TransformStream
+    // when handed a Request (about a fifth of a loopback call), and openapi-fetch would read error
+    // bodies with JSON.parse, rounding big integers; the raw text is kept here instead.
+    const send = async (request: Request): Promise<Response> => {
+      const response = await fetchImpl(request.url, { method: request.method, headers: request.headers, body: wire, signal: timeout.signal });
+      answer = { status: response.status, headers: response.headers, text: await response.text() };
+      return new Response(null, { status: response.status });
     };
     try {
       await api.POST(OPERATION.path, {
         params: { header: headers as WireHeaders },
         body: body as WireBody,
-        // The exact string that was signed, whatever the body object would serialize to.
         bodySerializer: () => wire,
         parseAs: "text",
-        signal,
-        middleware: [captureAnswer],
+        fetch: send,
       });
     } catch (err) {
-      throw transportError(err, signal, timeoutMs, correlationId);
+      throw transportError(err, timeout.signal, timeoutMs, correlationId);
+    } finally {
+      clearTimeout(timer);
     }
     if (!answer) throw new KonaplateNetworkError("network", correlationId, "no answer");
     return readAnswer(answer, correlationId, encryption?.clientPrivateKey);

@@ -8,9 +8,9 @@ const kona = createKonaplateClient({
   aspId: "KONAPLATEASP001",
   accessKey: "AK00000000000000000000000000000000000001",
   secretKey: "probe-secret",
-  fetch: async (input) => {
+  fetch: async (input, init) => {
     sent = {};
-    (input as Request).headers.forEach((value, name) => (sent[name] = value));
+    new Request(input, init).headers.forEach((value, name) => (sent[name] = value));
     return new Response(JSON.stringify({ response: { code: "000_000", description: "Success" } }), {
       status: 200,
       headers: { "content-type": "application/json", "x-km-correlation-id": sent["x-km-correlation-id"] ?? "" },

@@ -1,0 +1,103 @@
+// What the client costs over a bare fetch of the same bytes: both talk to one loopback server,
+// interleaved in blocks so that drift (GC, CPU frequency, the other core's load) hits both alike.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { OPERATION } from "../generated/contract.js";
+import { createKonaplateClient, type VerifyAccountHolderInput } from "../src/index.js";
+import { stringifyJson } from "../src/json.js";
+import { signedHeaders, type Credentials } from "../src/signing.js";
+import type { BenchRow } from "./run.js";
+
+const CALLS = 5_000;
+const BLOCK = 100;
+const WARM_UP = 500;
+const SIGNING_CALLS = 50_000;
+
+const credentials: Credentials = {
+  aspId: "KONAPLATEASP001",
+  accessKey: "AK00000000000000000000000000000000000001",
+  secretKey: "bench-secret",
+  timeZone: "KST",
+};
+const input: VerifyAccountHolderInput = {
+  userId: 9999999999999999999n,
+  userName: "김코나",
+  birthDate: "19751112",
+  bankCode: "003",
+  bankAccount: "333015555557",
+};
+const SUCCESS = JSON.stringify({ response: { code: "000_000", description: "Success" } });
+
+export default async function clientBench(): Promise<BenchRow[]> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json", "x-km-correlation-id": String(req.headers["x-km-correlation-id"] ?? "") });
+      res.end(SUCCESS);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}/open-api`;
+
+  try {
+    const kona = createKonaplateClient({ baseUrl, ...credentials });
+    const body = stringifyJson(input);
+    const headers = { ...signedHeaders(credentials, body), "content-type": "application/json" };
+    const url = `${baseUrl}${OPERATION.path}`;
+
+    const unvalidated = createKonaplateClient({ baseUrl, ...credentials, validate: false });
+    const viaClient = (client: typeof kona) => async () => {
+      const r = await client.verifyAccountHolder(input);
+      if (!r.ok) throw new Error("bench server did not answer success");
+    };
+    const rawCall = async () => {
+      const res = await fetch(url, { method: "POST", headers, body });
+      JSON.parse(await res.text());
+    };
+    const participants = { client: viaClient(kona), unvalidated: viaClient(unvalidated), raw: rawCall };
+    const totalMs = { client: 0, unvalidated: 0, raw: 0 };
+    const block = async (call: () => Promise<void>, n: number) => {
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await call();
+      return performance.now() - start;
+    };
+
+    for (const call of Object.values(participants)) await block(call, WARM_UP);
+    for (let done = 0; done < CALLS; done += BLOCK) {
+      for (const [name, call] of Object.entries(participants)) totalMs[name as keyof typeof totalMs] += await block(call, BLOCK);
+    }
+    const clientUs = (totalMs.client * 1000) / CALLS;
+    const unvalidatedUs = (totalMs.unvalidated * 1000) / CALLS;
+    const rawUs = (totalMs.raw * 1000) / CALLS;
+
+    const signStart = performance.now();
+    for (let i = 0; i < SIGNING_CALLS; i++) signedHeaders(credentials, body);
+    const signUs = ((performance.now() - signStart) * 1000) / SIGNING_CALLS;
+
+    return [
+      {
+        name: "client call vs raw fetch (same body, loopback)",
+        ratio: clientUs / rawUs,
+        goal: 1.15,
+        detail: `client ${clientUs.toFixed(0)} µs/call, raw fetch ${rawUs.toFixed(0)} µs/call; ${CALLS} sequential calls each after ${WARM_UP} warm-up, alternating blocks of ${BLOCK}`,
+      },
+      {
+        name: "client with validate:false vs raw fetch",
+        ratio: unvalidatedUs / rawUs,
+        goal: null,
+        detail: `${unvalidatedUs.toFixed(0)} µs/call: the share of input validation is the difference to the row above`,
+      },
+      {
+        name: "signing alone (signedHeaders) vs raw fetch",
+        ratio: signUs / rawUs,
+        goal: null,
+        detail: `${signUs.toFixed(1)} µs/call over ${SIGNING_CALLS} calls, against ${rawUs.toFixed(0)} µs per raw fetch`,
+      },
+    ];
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
