@@ -5,7 +5,7 @@
 export const REDACTED = "[redacted]";
 
 /** Request headers whose values are, or are derived from, the project's secrets. */
-const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization"]);
+const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
 
 const chars = (value: string) => Array.from(value);
 
