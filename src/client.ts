@@ -129,7 +129,9 @@ function checkOptions(options: KonaplateClientOptions, timeZone: string, timeout
 
   let baseUrlOk = false;
   try {
-    baseUrlOk = nonEmptyString(options.baseUrl) && /^https?:$/.test(new URL(options.baseUrl).protocol);
+    const url = new URL(options.baseUrl);
+    baseUrlOk = /^https?:$/.test(url.protocol);
+    if (url.username || url.password) fail("baseUrl", "format", "must not carry user info (credentials travel in headers)");
   } catch {
     baseUrlOk = false;
   }
@@ -172,15 +174,13 @@ const DIGITS = /^-?[0-9]+$/;
 /** userId as it will be written: digit strings become bigints; a number that may be rounded is refused. */
 function exactUserId(value: unknown): unknown {
   if (typeof value === "string" && DIGITS.test(value)) return BigInt(value);
-  if (typeof value === "number" && (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)))) {
-    throw new KonaplateValidationError("unsafe-integer", [
-      {
-        path: "userId",
-        rule: "safe-integer",
-        message:
-          "userId is a number beyond Number.MAX_SAFE_INTEGER (2^53-1), so its digits may already be rounded and it is never sent; pass a bigint or a digit string",
-      },
-    ]);
+  if (typeof value !== "number") return value;
+  const refuse = (rule: string, why: string) => {
+    throw new KonaplateValidationError("unsafe-integer", [{ path: "userId", rule, message: `userId ${why}; pass a bigint or a digit string` }]);
+  };
+  if (!Number.isFinite(value)) refuse("finite", "is not a finite number, so it cannot be written as JSON");
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    refuse("safe-integer", "is a number beyond Number.MAX_SAFE_INTEGER (2^53-1), so its digits may already be rounded and it is never sent");
   }
   return value;
 }
@@ -235,12 +235,20 @@ const NETWORK_KINDS: Record<string, NetworkErrorKind> = {
   EAI_AGAIN: "dns",
 };
 
+/** Innermost cause message, only when it is a few plain lower-case words (undici's "bad port", "other side closed"). */
+function plainReason(err: unknown): string | undefined {
+  let message: string | undefined;
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) message = e.message;
+  return message && /^[a-z][a-z ]{2,40}$/.test(message) ? message : undefined;
+}
+
 function transportError(err: unknown, signal: AbortSignal, timeoutMs: number, correlationId: string): KonaplateError {
   if (err instanceof KonaplateError) return err;
   if (signal.aborted) return new KonaplateTimeoutError(timeoutMs, correlationId);
   const code = errorCode(err);
-  // Only the code or the error's class name: a message could carry anything the fetch saw.
-  return new KonaplateNetworkError((code ? NETWORK_KINDS[code] : undefined) ?? "network", correlationId, code ?? errorName(err));
+  // Only a code, a few plain words or the error's class name: a message can carry the URL with its
+  // user info, or anything a custom fetch put there.
+  return new KonaplateNetworkError((code ? NETWORK_KINDS[code] : undefined) ?? "network", correlationId, code ?? plainReason(err) ?? errorName(err));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ export class KonaplateConfigurationError extends KonaplateError {
   readonly violations: Violation[];
 
   constructor(violations: Violation[]) {
-    super("invalid-options", `Konaplate client options are invalid — ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`);
+    super("invalid-options", `Konaplate client options are invalid — ${violations.map((v) => `${v.message} [${v.path}: ${v.rule}]`).join("; ")}`);
     this.violations = violations;
   }
 

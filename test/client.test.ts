@@ -414,6 +414,14 @@ describe("transport failures throw typed errors naming the cause and the correla
     expectNothingSecret(error);
   });
 
+  it("unknown host", async () => {
+    const error = await caught(clientFor("http://no-such-host.invalid/open-api", { timeoutMs: 10_000 }).verifyAccountHolder(KONA));
+    expect(error).toBeInstanceOf(KonaplateNetworkError);
+    expect(error.kind).toBe("dns");
+    expect(error.message).toContain(error.correlationId);
+    expectNothingSecret(error);
+  });
+
   it("reset connection", async () => {
     const s = await raw((req) => req.socket.destroy());
     const error = await caught(clientFor(s.url).verifyAccountHolder(KONA));
@@ -500,6 +508,7 @@ describe("options", () => {
     { option: "accessKey", extra: { accessKey: "AK-canary-access-key-too-short" } },
     { option: "timeoutMs", extra: { timeoutMs: 0 } },
     { option: "baseUrl", extra: { baseUrl: "not a url" } },
+    { option: "baseUrl", extra: { baseUrl: "http://user:pw-canary@127.0.0.1/open-api" } },
     { option: "encryption.cryptoKeyId", extra: { encryption: { cryptoKeyId: "short", serverPublicKey: "x" } } },
   ])("refuses a bad $option when the client is created, naming it without its value", ({ option, extra }) => {
     let error: unknown;
@@ -511,7 +520,7 @@ describe("options", () => {
     expect(error).toBeInstanceOf(KonaplateConfigurationError);
     expect((error as KonaplateConfigurationError).violations.map((v) => v.path)).toContain(option);
     expect((error as Error).message).toContain(option);
-    expectNothingSecret(error, ["AK-canary-access-key-too-short"]);
+    expectNothingSecret(error, ["AK-canary-access-key-too-short", "pw-canary"]);
   });
 
   it("validate:false skips the spec's length checks of the fixed headers", () => {
