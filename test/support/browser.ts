@@ -34,7 +34,7 @@ export interface OfflinePage {
 }
 
 /** A fresh page whose every non-file, non-data request is recorded and aborted before `file` loads. */
-export async function openOffline(browser: Browser, file: string): Promise<OfflinePage> {
+export async function openOffline(browser: Browser, file: string, hash = ""): Promise<OfflinePage> {
   const context = await browser.newContext();
   const outsideRequests: string[] = [];
   const refusedByPolicy: string[] = [];
@@ -51,7 +51,7 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) refusedByPolicy.push(message.text());
     });
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.goto(pathToFileURL(file).href + hash, { waitUntil: "load" });
     return { page, outsideRequests, refusedByPolicy, close: () => context.close() };
   } catch (err) {
     await context.close();
