@@ -43,7 +43,18 @@ function collectExtensions(node: unknown, out = new Set<string>()): string[] {
   return [...out];
 }
 
+// The spec never changes at run time, so each pointer is walked once per document.
+const resolved = new WeakMap<Schema, Map<string, Schema>>();
+
 function resolve(doc: Schema, pointer: string): Schema {
+  let memo = resolved.get(doc);
+  if (!memo) resolved.set(doc, (memo = new Map()));
+  let node = memo.get(pointer);
+  if (!node) memo.set(pointer, (node = walkPointer(doc, pointer)));
+  return node;
+}
+
+function walkPointer(doc: Schema, pointer: string): Schema {
   let node: unknown = doc;
   for (const raw of pointer.slice(2).split("/")) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
