@@ -1,7 +1,8 @@
 // Renders every file `npm run generate` owns, in memory, so writing and drift checks share one path.
 import { existsSync, readFileSync } from "node:fs";
-import openapiTS, { astToString } from "openapi-typescript";
-import ts from "typescript";
+import { createRequire } from "node:module";
+import type * as OpenapiTypescript from "openapi-typescript";
+import type * as TypeScript from "typescript";
 import { buildModel, type CaseModel, type ContractModel } from "./contract-model.js";
 import { ROOT, readSpec, stringifyExact, withNumbers, type Json, type JsonObject } from "./spec-source.js";
 
@@ -21,6 +22,12 @@ function withNamedEnums(doc: JsonObject, model: ContractModel): JsonObject {
   annotate("DocumentedCode", model.codes.map((c) => `- \`${c.value}\` ${c.first} (${c.second})`));
   return copy;
 }
+
+// Loaded with require: through tsx's ESM loader hooks these two large CommonJS packages take about
+// twice as long to load, which would dominate `npm run generate` (see bench/generate.bench.ts).
+const requireCjs = createRequire(import.meta.url);
+const { default: openapiTS, astToString } = requireCjs("openapi-typescript") as typeof OpenapiTypescript;
+const ts = requireCjs("typescript") as typeof TypeScript;
 
 async function schemaTypes(doc: JsonObject, model: ContractModel): Promise<string> {
   const ast = await openapiTS(withNumbers(withNamedEnums(doc, model)) as never, {
