@@ -1,6 +1,8 @@
-// `npm run bench`: every *.bench.ts beside this file measures side by side in one run and returns
-// ratios; this prints them as one table. Timing goals live here, never in unit tests.
-import { readdirSync } from "node:fs";
+// `npm run bench [-- NAME...] [--readme]`: every *.bench.ts beside this file (or those whose names
+// contain one of NAME) measures side by side in one run and returns ratios; this prints them as one
+// table. With --readme the table also replaces the README's benchmark section, with the machine it
+// came from. Timing goals live here, never in unit tests.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 export interface BenchRow {
@@ -12,8 +14,22 @@ export interface BenchRow {
   detail: string;
 }
 
+const README = new URL("../README.md", import.meta.url);
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+
+const args = process.argv.slice(2);
+const writeReadme = args.includes("--readme");
+const filters = args.filter((a) => !a.startsWith("--"));
+
 const here = new URL(".", import.meta.url);
-const files = readdirSync(here).filter((f) => f.endsWith(".bench.ts")).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.ts") && (!filters.length || filters.some((name) => f.includes(name))))
+  .sort();
+if (!files.length) {
+  process.stderr.write(`bench: no benchmark matches ${filters.join(", ")}\n`);
+  process.exit(2);
+}
 const rows: BenchRow[] = [];
 for (const file of files) {
   const mod = (await import(new URL(file, here).href)) as { default: () => Promise<BenchRow[]> };
@@ -21,11 +37,28 @@ for (const file of files) {
   rows.push(...(await mod.default()));
 }
 
-const cpu = cpus()[0]?.model ?? "unknown CPU";
-console.log(`\nMachine: ${cpu}, ${cpus().length} cores, Node ${process.version}\n`);
-console.log("| benchmark | ratio | goal | verdict | detail |");
-console.log("|---|---|---|---|---|");
-for (const r of rows) {
-  const verdict = r.goal === null ? "—" : r.ratio <= r.goal ? "met" : "missed";
-  console.log(`| ${r.name} | ${r.ratio.toFixed(2)}× | ${r.goal === null ? "—" : `≤ ${r.goal}×`} | ${verdict} | ${r.detail} |`);
+const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+const machine = `${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}`;
+const table = [
+  "| benchmark | ratio | goal | verdict | detail |",
+  "|---|---|---|---|---|",
+  ...rows.map((r) => {
+    const verdict = r.goal === null ? "—" : r.ratio <= r.goal ? "met" : "**missed**";
+    return `| ${r.name} | ${r.ratio.toFixed(2)}× | ${r.goal === null ? "—" : `≤ ${r.goal}×`} | ${verdict} | ${r.detail} |`;
+  }),
+].join("\n");
+console.log(`\nMachine: ${machine}\n\n${table}`);
+
+if (writeReadme) {
+  const readme = readFileSync(README, "utf8");
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) {
+    process.stderr.write(`bench: README.md has no ${START} … ${END} section\n`);
+    process.exit(2);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const section = `${START}\nMeasured ${date} on ${machine}${filters.length ? ` (only: ${filters.join(", ")})` : ""}.\n\n${table}\n${END}`;
+  writeFileSync(README, readme.slice(0, start) + section + readme.slice(end + END.length));
+  process.stderr.write("bench: README.md benchmark section updated\n");
 }
