@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../conformance/cli.js";
 import type { Report } from "../conformance/report.js";
 import { BANK_CODES, BANKS, CASES, CODE_MESSAGES, DOCUMENTED_CODES, OPERATION, REQUEST_HEADERS } from "../generated/contract.js";
-import { buildReferenceDocs, makeOffline, offlineProblems } from "../scripts/lib/reference-docs.js";
+import { buildReferenceDocs, makeOffline, offlineProblems, withExactValueNotes } from "../scripts/lib/reference-docs.js";
 import { parseJson, stringifyJson } from "../src/json.js";
 import { launchBrowser, openOffline, type OfflinePage } from "./support/browser.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -189,8 +189,26 @@ describe("the API reference page", () => {
     await view.page.keyboard.press("Escape");
   });
 
+  it("states the exact digits of the 2^53+1 userId that Redoc can only show rounded", async () => {
+    const userId = String((CASES[0]!.request.body as { userId: bigint }).userId);
+    expect(BigInt(userId)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    await expectShown([`userId = ${userId}`]);
+  });
+
   it("fetched nothing from the network", () => {
     expect(view.outsideRequests).toEqual([]);
+  });
+});
+
+describe("exact-value notes of the reference page", () => {
+  it("adds the exact digits to an example whose integers a JavaScript number would round, and only to it", () => {
+    const doc = {
+      a: { summary: "big", value: { userId: 9007199254740993n, nested: [{ n: 12345678901234567890n }] } },
+      b: { summary: "small", description: "kept", value: { userId: 9007199254740991n } },
+    };
+    const out = withExactValueNotes(doc) as typeof doc & { a: { description?: string } };
+    expect(out.a.description).toContain("`userId = 9007199254740993`, `nested[0].n = 12345678901234567890`");
+    expect(out.b).toEqual(doc.b);
   });
 });
 

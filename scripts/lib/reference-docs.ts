@@ -1,10 +1,11 @@
 // The offline API reference page: Redocly's build-docs with the Redoc bundle inlined, then checked
 // so that nothing in it is fetched from the network (integrators open it behind firewalls).
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT, SPEC_PATH } from "./spec-source.js";
+import { isObject, readSpec, ROOT, SPEC_PATH, stringifyExact, type Json, type JsonObject } from "./spec-source.js";
 
 const run = promisify(execFile);
 
@@ -33,9 +34,49 @@ export function makeOffline(html: string): string {
   return html.replace(CDN_ASSET, "data:,").replace('<meta charset="utf8" />', '<meta charset="utf-8" />');
 }
 
+/** `path = digits` for every integer in `value` that a JavaScript number would round. */
+function unsafeIntegers(value: Json, path = ""): string[] {
+  if (typeof value === "bigint") return value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER) ? [`${path || "value"} = ${value}`] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unsafeIntegers(v, `${path}[${i}]`));
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => unsafeIntegers(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+/**
+ * Redoc holds the spec as JavaScript numbers, so it shows 9007199254740993 as 9007199254740992.
+ * The page cannot show those digits; each example that has such a number says so, with the exact value.
+ */
+export function withExactValueNotes(doc: JsonObject): JsonObject {
+  const walk = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!isObject(node)) return node;
+    const out: JsonObject = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    if ("value" in node && ("summary" in node || "description" in node)) {
+      const exact = unsafeIntegers(node.value!);
+      if (exact.length) {
+        const note = `This page shows integers past 2^53-1 rounded (JavaScript numbers); the exact values are ${exact.map((e) => `\`${e}\``).join(", ")}.`;
+        out.description = [typeof node.description === "string" ? node.description.trimEnd() : "", note].filter(Boolean).join("\n\n");
+      }
+    }
+    return out;
+  };
+  return walk(doc) as JsonObject;
+}
+
 /** Builds the reference page for `spec` into `output`; throws naming what would still go online. */
 export async function buildReferenceDocs(output: string, spec = SPEC_PATH): Promise<string> {
   mkdirSync(dirname(output), { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), "konaplate-docs-"));
+  try {
+    const annotated = join(scratch, "openapi.json");
+    writeFileSync(annotated, stringifyExact(withExactValueNotes(readSpec(spec))));
+    return await buildPage(annotated, output);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function buildPage(spec: string, output: string): Promise<string> {
   const redocly = `${ROOT}node_modules/.bin/redocly`;
   const args = ["build-docs", spec, "--output", output, "--inlineBundle", "--openapi", JSON.stringify(REDOC_OPTIONS)];
   // Telemetry off: otherwise the page is built with browser telemetry enabled and the CLI phones home.
