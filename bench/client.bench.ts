@@ -6,21 +6,18 @@ import { performance } from "node:perf_hooks";
 import { OPERATION } from "../generated/contract.js";
 import { createKonaplateClient, type VerifyAccountHolderInput } from "../src/index.js";
 import { parseJson, stringifyJson } from "../src/json.js";
-import { signedHeaders, type Credentials } from "../src/signing.js";
+import { signedHeaders } from "../src/signing.js";
 import { validateEnvelope } from "../src/validation.js";
+import { BENCH_CREDENTIALS } from "./fixtures.js";
 import type { BenchRow } from "./run.js";
+import { median } from "./timing.js";
 
 const CALLS = 5_000;
 const BLOCK = 100;
 const WARM_UP = 500;
 const SIGNING_CALLS = 50_000;
 
-const credentials: Credentials = {
-  aspId: "KONAPLATEASP001",
-  accessKey: "AK00000000000000000000000000000000000001",
-  secretKey: "bench-secret",
-  timeZone: "KST",
-};
+const credentials = BENCH_CREDENTIALS;
 const input: VerifyAccountHolderInput = {
   userId: 9999999999999999999n,
   userName: "김코나",
@@ -28,11 +25,6 @@ const input: VerifyAccountHolderInput = {
   bankCode: "003",
   bankAccount: "333015555557",
 };
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const SUCCESS = JSON.stringify({ response: { code: "000_000", description: "Success" } });
 

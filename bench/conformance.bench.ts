@@ -5,20 +5,16 @@ import type { AddressInfo } from "node:net";
 import { runConformance } from "../conformance/runner.js";
 import { CASES, OPERATION } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
-import { signedHeaders, type Credentials } from "../src/signing.js";
+import { signedHeaders } from "../src/signing.js";
 import { startFaithfulServer } from "../test/support/faithful-server.js";
+import { BENCH_CREDENTIALS } from "./fixtures.js";
 import type { BenchRow } from "./run.js";
 import { fmt, interleaved } from "./timing.js";
 
 const ANSWER_DELAY_MS = 100;
 const ROUNDS = 5;
 
-const credentials: Credentials = {
-  aspId: "KONAPLATEASP001",
-  accessKey: "AK00000000000000000000000000000000000001",
-  secretKey: "bench-secret-key",
-  timeZone: "KST",
-};
+const credentials = BENCH_CREDENTIALS;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
