@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { SPEC_PATH } from "./spec-source.js";
 
-export const SPEC_PATH = fileURLToPath(new URL("../../spec/openapi.yaml", import.meta.url));
 export const LOOPBACK = "127.0.0.1";
 
 const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
