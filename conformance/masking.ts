@@ -7,6 +7,10 @@ export const REDACTED = "[redacted]";
 /** Request headers whose values are, or are derived from, the project's secrets. */
 const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
 
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
 const chars = (value: string) => Array.from(value);
 
 /** Account number: only the last 4 characters stay, e.g. `********5557`. */
@@ -112,7 +116,7 @@ export class Scrubber {
   /** Headers with secret-bearing ones replaced by `[redacted]` and the rest scrubbed. */
   headers(headers: Record<string, string>): Record<string, string> {
     return Object.fromEntries(
-      Object.entries(headers).map(([name, v]) => [name, SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.text(v)]),
+      Object.entries(headers).map(([name, v]) => [name, isSecretHeader(name) ? REDACTED : this.text(v)]),
     );
   }
 }

@@ -3,18 +3,15 @@
 // The runner masks personal data before the report exists; this renderer does not re-mask, but it
 // never prints credential headers even if a caller forgot to drop them.
 import { stringifyJson } from "../../src/json.js";
+import { isSecretHeader, REDACTED } from "../masking.js";
 import type { CaseReport, CheckResult, Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
 import { renderLatencyChart } from "./latency-chart.js";
 
-/** Request headers whose values are secrets (compared in lower case). */
-const CREDENTIAL_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization"]);
-export const REDACTED = "[redacted]";
+export { REDACTED };
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? REDACTED : value]),
-  );
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, isSecretHeader(name) ? REDACTED : value]));
 }
 
 const STYLE = `
