@@ -3,12 +3,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { OPERATION } from "../generated/contract.js";
+import { CODE_MESSAGES, OPERATION } from "../generated/contract.js";
 import { createKonaplateClient, type VerifyAccountHolderInput } from "../src/index.js";
 import { parseJson, stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
 import { validateEnvelope } from "../src/validation.js";
-import { BENCH_CREDENTIALS } from "./fixtures.js";
+import { MOCK_CREDENTIALS } from "../conformance/config.js";
 import type { BenchRow } from "./run.js";
 import { median } from "./timing.js";
 
@@ -17,7 +17,8 @@ const BLOCK = 100;
 const WARM_UP = 500;
 const SIGNING_CALLS = 50_000;
 
-const credentials = BENCH_CREDENTIALS;
+// Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
+const credentials = MOCK_CREDENTIALS;
 const input: VerifyAccountHolderInput = {
   userId: 9999999999999999999n,
   userName: "김코나",
@@ -26,7 +27,7 @@ const input: VerifyAccountHolderInput = {
   bankAccount: "333015555557",
 };
 
-const SUCCESS = JSON.stringify({ response: { code: "000_000", description: "Success" } });
+const SUCCESS = JSON.stringify({ response: { code: "000_000", description: CODE_MESSAGES["000_000"].message } });
 
 export default async function clientBench(): Promise<BenchRow[]> {
   const server = createServer((req, res) => {

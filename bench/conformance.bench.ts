@@ -7,14 +7,15 @@ import { CASES, OPERATION } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
 import { startFaithfulServer } from "../test/support/faithful-server.js";
-import { BENCH_CREDENTIALS } from "./fixtures.js";
+import { MOCK_CREDENTIALS } from "../conformance/config.js";
 import type { BenchRow } from "./run.js";
 import { fmt, interleaved } from "./timing.js";
 
 const ANSWER_DELAY_MS = 100;
 const ROUNDS = 5;
 
-const credentials = BENCH_CREDENTIALS;
+// Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
+const credentials = MOCK_CREDENTIALS;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -3,9 +3,7 @@
 // mock and stops it on every way out: success, failure, a thrown error, Ctrl-C or SIGTERM.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { importPKCS8 } from "jose";
-import { ENCRYPTION } from "../generated/contract.js";
-import { encryptPayload } from "../src/encryption.js";
+import { privateKey, publicKey } from "../src/encryption.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
@@ -29,17 +27,13 @@ interface Plan {
 }
 
 async function checkKeys(encryption: EncryptionConfig): Promise<void> {
-  try {
-    await encryptPayload("{}", encryption.serverPublicKey);
-  } catch {
+  await publicKey(encryption.serverPublicKey).catch(() => {
     throw new UsageError("KONAPLATE_SERVER_PUBLIC_KEY: not an RSA public key in SPKI PEM form");
-  }
+  });
   if (encryption.clientPrivateKey) {
-    try {
-      await importPKCS8(encryption.clientPrivateKey, ENCRYPTION.keyManagement);
-    } catch {
+    await privateKey(encryption.clientPrivateKey).catch(() => {
       throw new UsageError("KONAPLATE_CLIENT_PRIVATE_KEY: not an RSA private key in PKCS#8 PEM form");
-    }
+    });
   }
 }
 

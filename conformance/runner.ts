@@ -3,6 +3,7 @@
 // bytes sent. Server faults never throw: they become failed checks.
 import { OPERATION } from "../generated/contract.js";
 import { encryptPayload } from "../src/encryption.js";
+import { underlyingFailure } from "../src/errors.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { selectCases, type ConformanceCase } from "./catalog.js";
@@ -50,19 +51,6 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 }
 
-function errorCode(err: unknown): { code?: string; message: string } {
-  let current: unknown = err;
-  const messages: string[] = [];
-  for (let depth = 0; current && depth < 5; depth++) {
-    const e = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof e.message === "string" && e.message) messages.push(e.message);
-    if (typeof e.code === "string") return { code: e.code, message: e.message as string };
-    // A connection attempt to several addresses fails with an AggregateError of per-address errors.
-    current = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
-  }
-  return { message: messages.at(-1) ?? String(err) };
-}
-
 /** What a failed exchange means, in words a QA engineer can act on. */
 export function describeFailure(err: unknown, timedOut: boolean, timeoutMs: number, statusSeen?: number): string {
   if (timedOut) {
@@ -70,7 +58,7 @@ export function describeFailure(err: unknown, timedOut: boolean, timeoutMs: numb
       ? `no answer within ${timeoutMs} ms`
       : `answer incomplete within ${timeoutMs} ms (status ${statusSeen} received, body never finished)`;
   }
-  const { code, message } = errorCode(err);
+  const { code, message = String(err) } = underlyingFailure(err);
   switch (code) {
     case "ECONNREFUSED":
       return "connection refused";

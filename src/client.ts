@@ -13,6 +13,7 @@ import {
   KonaplateResponseError,
   KonaplateTimeoutError,
   KonaplateValidationError,
+  underlyingFailure,
   type NetworkErrorKind,
 } from "./errors.js";
 import { parseJson, stringifyJson } from "./json.js";
@@ -233,15 +234,8 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
-/** The first `code` found on an error or its cause chain (undici puts socket errors under `cause`). */
 function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    const inner = (e as { errors?: unknown[] }).errors?.[0]; // AggregateError from multi-address connects
-    e = (e as { cause?: unknown }).cause ?? inner;
-  }
-  return undefined;
+  return underlyingFailure(err).code;
 }
 
 const NETWORK_KINDS: Record<string, NetworkErrorKind> = {

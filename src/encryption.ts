@@ -12,7 +12,8 @@ type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
 const publicKeys = new Map<string, Promise<PublicKey>>();
 const privateKeys = new Map<string, Promise<PrivateKey>>();
 
-function publicKey(pem: string): Promise<PublicKey> {
+/** The server public key (SPKI PEM), imported once; a TypeError naming the option when it is not one. */
+export function publicKey(pem: string): Promise<PublicKey> {
   let key = publicKeys.get(pem);
   if (!key) {
     key = importSPKI(pem, KEY_ALGORITHM).catch(() => {
@@ -24,7 +25,8 @@ function publicKey(pem: string): Promise<PublicKey> {
   return key;
 }
 
-function privateKey(pem: string): Promise<PrivateKey> {
+/** The client private key (PKCS#8 PEM), imported once; a TypeError naming the option when it is not one. */
+export function privateKey(pem: string): Promise<PrivateKey> {
   let key = privateKeys.get(pem);
   if (!key) {
     key = importPKCS8(pem, KEY_ALGORITHM).catch(() => {

@@ -147,3 +147,19 @@ export class KonaplateEncryptionError extends KonaplateError {
     super(kind, `Konaplate encryption: ${detail}`, { correlationId, cause });
   }
 }
+
+/**
+ * The first `code` on an error's cause chain, with that error's message, else the innermost message.
+ * undici puts socket errors under `cause`, and a connect to several addresses fails with an
+ * AggregateError of per-address errors. Shared by the client and the conformance runner.
+ */
+export function underlyingFailure(err: unknown): { code?: string; message?: string } {
+  let message: string | undefined;
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const { code, message: own, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof own === "string" && own) message = own;
+    if (typeof code === "string") return { code, message: typeof own === "string" ? own : "" };
+    e = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return message === undefined ? {} : { message };
+}

@@ -2,8 +2,7 @@
 // bytes and checks every header) for outcomes, small node:http servers for transport faults.
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { inspect, promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +23,7 @@ import {
 import { stringifyJson } from "../src/json.js";
 import { correlationId } from "../src/signing.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
+import { startScriptedServer } from "./support/fault-servers.js";
 
 // Distinctive values, so a leak anywhere is found by a plain substring search.
 const ASP_ID = "KONAPLATEASP001";
@@ -86,28 +86,11 @@ interface RawServer {
 /** A bare node:http server for transport faults; it records each request's correlation id. */
 async function startRawServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<RawServer> {
   const correlationIds: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const server = await startScriptedServer((req, res, body) => {
     correlationIds.push(String(req.headers["x-km-correlation-id"] ?? ""));
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => handler(req, res, Buffer.concat(chunks).toString("utf8")));
+    handler(req, res, body);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/open-api`,
-    correlationIds,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.url}/open-api`, correlationIds, close: server.close };
 }
 
 describe("createKonaplateClient against the faithful server", () => {

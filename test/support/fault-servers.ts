@@ -3,6 +3,7 @@
 // faithful server, changing only the one thing under test.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
 import { stringifyJson } from "../../src/json.js";
 import { startFaithfulServer, type Answer, type ReceivedRequest } from "./faithful-server.js";
 
@@ -30,6 +31,9 @@ export async function startScriptedServer(handle: (req: IncomingMessage, res: Se
   };
 }
 
+/** The documented envelope of a code, message from the spec. */
+const envelope = (code: DocumentedCode) => ({ response: { code, description: CODE_MESSAGES[code].message } });
+
 const echoCorrelation = (req: IncomingMessage) => ({ "x-km-correlation-id": String(req.headers["x-km-correlation-id"] ?? "") });
 
 export type TransportFault = "hang" | "reset" | "html" | "empty" | "status-500" | "json-as-text" | "no-correlation-header";
@@ -53,10 +57,10 @@ export function startTransportFault(fault: TransportFault): Promise<TestServer> 
         res.writeHead(500, { "content-type": "application/json", ...echoCorrelation(req) }).end(stringifyJson({ response: { code: "999_999", description: "internal error" } }));
         return;
       case "json-as-text":
-        res.writeHead(400, { "content-type": "text/plain", ...echoCorrelation(req) }).end(stringifyJson({ response: { code: "002_003", description: "Names are not matched." } }));
+        res.writeHead(400, { "content-type": "text/plain", ...echoCorrelation(req) }).end(stringifyJson(envelope("002_003")));
         return;
       case "no-correlation-header":
-        res.writeHead(400, { "content-type": "application/json" }).end(stringifyJson({ response: { code: "002_003", description: "Names are not matched." } }));
+        res.writeHead(400, { "content-type": "application/json" }).end(stringifyJson(envelope("002_003")));
         return;
     }
   });
@@ -78,17 +82,17 @@ export function startAnswerFault(fault: AnswerFault, secretKey: string) {
     const mismatch = userName !== undefined && userName !== "김코나";
     switch (fault) {
       case "wrong-code":
-        return mismatch ? { status: 400, body: { response: { code: "002_007", description: "Bank account is not found." } } } : undefined;
+        return mismatch ? { status: 400, body: envelope("002_007") } : undefined;
       case "200-for-error":
-        return mismatch ? { status: 200, body: { response: { code: "000_000", description: "Success" } } } : undefined;
+        return mismatch ? { status: 200, body: envelope("000_000") } : undefined;
       case "malformed-correlation-header":
-        return { status: 400, body: { response: { code: "002_003", description: "Names are not matched." } }, headers: { "x-km-correlation-id": "not-a-correlation-id" } };
+        return { status: 400, body: envelope("002_003"), headers: { "x-km-correlation-id": "not-a-correlation-id" } };
       case "missing-envelope":
-        return { status: 400, body: { code: "002_003", description: "Names are not matched." } };
+        return { status: 400, body: envelope("002_003").response };
       case "description-number":
         return { status: 400, body: { response: { code: "002_003", description: 42 } } };
       case "other-correlation-id":
-        return { status: 200, body: { response: { code: "000_000", description: "Success" } }, headers: { "x-km-correlation-id": "261124231500-0a1b2c3" } };
+        return { status: 200, body: envelope("000_000"), headers: { "x-km-correlation-id": "261124231500-0a1b2c3" } };
     }
   };
   return startFaithfulServer({ secretKey, respond });
