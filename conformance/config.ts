@@ -1,35 +1,74 @@
-// Flags and environment of `npm run conformance`, turned into run options. Every mistake is a
+// Flags and environment of `npm run conformance` (declared once with scripts/lib/cli-flags.ts), turned into run options. Every mistake is a
 // UsageError naming the flag, variable or value at fault (the CLI exits 2 on it).
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CASE_IDS } from "../generated/contract.js";
+import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
 
-export class UsageError extends Error {
-  override name = "UsageError";
+export { UsageError };
+
+/** The kinds of case a run can hold; `--kind` picks one. */
+export const CASE_KINDS = ["documented", "refusal"] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+/** A case id as `--help` lists it. */
+export interface ListedCase {
+  id: string;
+  kind: CaseKind;
 }
 
-export const USAGE = `Usage: npm run conformance -- [options]
+/** Node's timers take at most 2^31-1 ms; a larger delay fires at once, so it is refused instead. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-Runs every documented case of POST /api/v1/bankaccounts/user/valid against a server and judges
-its answers against spec/openapi.yaml. Without --target, an embedded Prism mock is started.
-
-Options:
-  --target URL         base URL of the server (the operation path is appended); default
-                       $KONAPLATE_BASE_URL, else an embedded Prism mock
-  --cases FILE         JSON overrides per case: {"<case id>": {"body": {...}, "headers": {...}}}
-                       (body fields merged over the default body; a digit-string userId is sent
-                       as a JSON number with every digit)
-  --report-dir DIR     where report.json, junit.xml and report.html go (default conformance-report)
-  --timeout MS         time allowed for each answer (default 10000)
-  --concurrency N      cases in flight at once (default 4; 1 for a rate-limited server)
-  --only ID,...        run only these case ids
-  --help               this text
+export const CLI = defineCli({
+  usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
+  about: `Runs every documented case of POST /api/v1/bankaccounts/user/valid against a server and judges
+its answers against spec/openapi.yaml. Without --target, an embedded Prism mock is started.`,
+  flags: {
+    target: { value: "URL", help: "base URL of the server (the operation path is appended); default\n$KONAPLATE_BASE_URL, else an embedded Prism mock" },
+    cases: {
+      value: "FILE",
+      help: `JSON overrides per case: {"<case id>": {"body": {...}, "headers": {...}}}
+(body fields merged over the default body; a digit-string userId is sent
+as a JSON number with every digit)`,
+    },
+    "report-dir": { value: "DIR", help: "where report.json, junit.xml and report.html go (default conformance-report)" },
+    timeout: { value: "MS", help: `time allowed for each answer (default 10000, at most ${MAX_TIMEOUT_MS})` },
+    concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
+    only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_*)" },
+    kind: { value: "KIND", help: `run only cases of this kind: ${CASE_KINDS.join(" or ")}` },
+  },
+  footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
 
 Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY;
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
 KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
 
-Exit codes: 0 every case passed, 1 a case failed, 2 usage or configuration error.
-`;
+Exit codes: 0 every case passed, 1 a case failed, 2 usage or configuration error.`,
+});
+
+/** The documented cases' ids, in catalog order. */
+export function documentedCaseList(): ListedCase[] {
+  return CASE_IDS.map((id) => ({ id, kind: "documented" }));
+}
+
+/** The case ids `--only` and `--cases` take, grouped by kind, for the end of `--help`. */
+export function caseListing(cases: readonly ListedCase[]): string {
+  const lines = ["Case ids (for --only and --cases), by kind:"];
+  for (const kind of CASE_KINDS) {
+    const ids = cases.filter((c) => c.kind === kind).map((c) => c.id);
+    if (ids.length) lines.push(`  ${`${kind}:`.padEnd(12)}${wrapList(ids, " ".repeat(14))}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The whole `--help` text, listing the given cases. */
+export function usage(cases: readonly ListedCase[] = documentedCaseList()): string {
+  return CLI.usage(caseListing(cases));
+}
+
+export const USAGE = usage();
 
 export interface CliOptions {
   target?: string;
@@ -37,70 +76,42 @@ export interface CliOptions {
   reportDir: string;
   timeoutMs: number;
   concurrency: number;
+  /** Case ids; an entry ending in `*` stands for every id starting with what precedes it. */
   only?: string[];
+  kind?: CaseKind;
   help: boolean;
 }
 
-const VALUE_FLAGS = ["--target", "--cases", "--report-dir", "--timeout", "--concurrency", "--only"] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
-
-function positiveInteger(flag: string, raw: string, what: string): number {
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
-    throw new UsageError(`${flag} must be a positive whole number of ${what}, got "${raw}"`);
+/** Ids, or prefixes ending in a single `*`: a `*` anywhere else is a mistake, not a pattern. */
+function onlyPatterns(raw: string): string[] {
+  const items = listFlag("--only", raw, "case id");
+  for (const item of items) {
+    if (item.slice(0, -1).includes("*")) throw new UsageError(`--only: "${item}" may hold * only at its end (a prefix such as 002_*)`);
   }
-  return Number(raw);
+  return items;
 }
 
-/** Parses `--flag value` and `--flag=value`; unknown flags, missing values and bad numbers are UsageErrors. */
+/** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, help: false };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") {
-      options.help = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
-      throw new UsageError(arg.startsWith("-") ? `unknown flag ${flag}` : `unexpected argument "${arg}" (flags take the form --name value)`);
-    }
-    let value: string | undefined;
-    if (eq > 0 && arg.startsWith("--")) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      i++;
-    }
-    if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
-    seen.add(flag);
-    switch (flag as ValueFlag) {
-      case "--target":
-        options.target = value;
-        break;
-      case "--cases":
-        options.casesFile = value;
-        break;
-      case "--report-dir":
-        if (!value) throw new UsageError("--report-dir needs a directory");
-        options.reportDir = value;
-        break;
-      case "--timeout":
-        options.timeoutMs = positiveInteger("--timeout", value, "milliseconds");
-        break;
-      case "--concurrency":
-        options.concurrency = positiveInteger("--concurrency", value, "cases");
-        break;
-      case "--only": {
-        const ids = value.split(",").map((s) => s.trim()).filter(Boolean);
-        if (!ids.length) throw new UsageError("--only needs at least one case id");
-        options.only = ids;
-        break;
-      }
-    }
+  const { flags, help } = CLI.parse(argv);
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, help };
+  if (flags.target !== undefined) options.target = flags.target;
+  if (flags.cases !== undefined) options.casesFile = flags.cases;
+  if (flags.timeout !== undefined) {
+    options.timeoutMs = integerFlag("--timeout", flags.timeout, { min: 1, max: MAX_TIMEOUT_MS, what: "milliseconds", maxReason: "the longest delay Node's timers allow" });
   }
+  if (flags.concurrency !== undefined) options.concurrency = integerFlag("--concurrency", flags.concurrency, { min: 1, max: Number.MAX_SAFE_INTEGER, what: "cases" });
+  if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
+  if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, CASE_KINDS);
   return options;
+}
+
+/**
+ * A path the user typed, made absolute against the folder they ran the command from: `npm run`
+ * starts scripts in the project root and says where the user was in INIT_CWD.
+ */
+export function userPath(path: string, env: NodeJS.ProcessEnv): string {
+  return resolve(env.INIT_CWD || process.cwd(), path);
 }
 
 /** A base URL: http(s), no query or fragment; credentials in it are refused (they would end in reports). */

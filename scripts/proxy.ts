@@ -1,27 +1,29 @@
-// `npm run proxy -- --target URL [--port N]`: Prism's validation proxy in front of a real server.
-// Route an application's traffic through it: every exchange is checked against the contract and
-// violations are logged and returned in the `sl-violations` header.
-import { parsePortArgs, runUntilSignal } from "./lib/prism-script.js";
+#!/usr/bin/env node
+// `npm run proxy -- --target URL [--port N]` (or `npx konaplate-proxy`): Prism's validation proxy
+// in front of a real server. Route an application's traffic through it: every exchange is checked
+// against the contract and violations are logged and returned in the `sl-violations` header.
+import { defineCli, exitWithUsage } from "./lib/cli-flags.js";
+import { parsePrismArgs, portFlagDef, runUntilSignal } from "./lib/prism-script.js";
 
-const USAGE = `Usage: npm run proxy -- --target URL [--port N]
+const CLI = defineCli({
+  usage: "npm run proxy -- --target URL [--port N]   (or npx konaplate-proxy --target URL [--port N])",
+  about: `Runs Prism's validation proxy for spec/openapi.yaml on http://127.0.0.1:N, forwarding to URL
+(e.g. https://sandbox.konaplate.com/open-api). Contract violations appear in the log and in each
+answer's sl-violations header.`,
+  flags: {
+    target: { value: "URL", help: "the server to forward to (http or https); required" },
+    port: portFlagDef(),
+  },
+});
 
-Runs Prism's validation proxy for spec/openapi.yaml on http://127.0.0.1:N (default 4010),
-forwarding to URL (e.g. https://sandbox.konaplate.com/open-api). Contract violations appear in
-the log and in each answer's sl-violations header.
-`;
-
-const args = parsePortArgs(process.argv.slice(2), USAGE, ["--target"]);
-const target = args.values["--target"];
-if (!target) {
-  process.stderr.write(`proxy: --target URL is required\n\n${USAGE}`);
-  process.exit(2);
-}
+const args = parsePrismArgs(CLI, "proxy", process.argv.slice(2));
+const target = args.flags.target;
+if (target === undefined) exitWithUsage(CLI, "proxy", "--target URL is required");
 let url: URL;
 try {
   url = new URL(target);
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)");
 } catch {
-  process.stderr.write(`proxy: --target: "${target}" is not an http or https URL\n\n${USAGE}`);
-  process.exit(2);
+  exitWithUsage(CLI, "proxy", `--target: "${target}" is not an http or https URL`);
 }
 await runUntilSignal({ mode: "proxy", target: url.toString().replace(/\/+$/, "") }, args.port, (local) => `Prism validation proxy listening on ${local} -> ${url.toString()}\nViolations are logged below and returned in the sl-violations header (Ctrl-C stops it)`);

@@ -1,35 +1,34 @@
-// What `npm run mock` and `npm run proxy` share: flag parsing (exit 2 with usage on a mistake)
+// What `npm run mock` and `npm run proxy` share: flag parsing (scripts/lib/cli-flags.ts; exit 2 with usage on a mistake)
 // and a Prism kept running, its log on stdout, until Ctrl-C or SIGTERM.
+import { exitWithUsage, parseOrExit, portFlag, UsageError, type Cli, type FlagDef, type FlagValues } from "./cli-flags.js";
 import { startPrism, type PrismMode } from "./prism.js";
 
 export const DEFAULT_PORT = 4010;
 
-function fail(message: string, usage: string): never {
-  process.stderr.write(`${message}\n\n${usage}`);
-  process.exit(2);
+/** `--port N`, as every Prism script declares it. */
+export function portFlagDef(defaultPort = DEFAULT_PORT): FlagDef & { value: string } {
+  return { value: "N", help: `port on 127.0.0.1 (default ${defaultPort})` };
 }
 
-/** `--port N` plus the given value flags (`--flag value` or `--flag=value`). */
-export function parsePortArgs(argv: readonly string[], usage: string, valueFlags: readonly string[]): { port: number; values: Record<string, string> } {
-  const values: Record<string, string> = {};
-  let port = DEFAULT_PORT;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") {
-      process.stdout.write(usage);
-      process.exit(0);
-    }
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag !== "--port" && !valueFlags.includes(flag)) fail(`unknown ${arg.startsWith("-") ? "flag" : "argument"} ${flag}`, usage);
-    const value = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === "") fail(`${flag} needs a value`, usage);
-    if (flag === "--port") {
-      if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 65535) fail(`--port must be a whole number from 1 to 65535, got "${value}"`, usage);
-      port = Number(value);
-    } else values[flag] = value;
+/**
+ * A Prism script's flags: `--help` prints the usage and exits 0, a mistake prints it on stderr and
+ * exits 2, and `--port` is checked (1 to 65535) and defaulted.
+ */
+export function parsePrismArgs<F extends { port: FlagDef } & Record<string, FlagDef>>(
+  cli: Cli<F>,
+  command: string,
+  argv: readonly string[],
+  defaultPort = DEFAULT_PORT,
+): { port: number; flags: FlagValues<F> } {
+  const { flags } = parseOrExit(cli, command, argv);
+  const raw = flags.port as string | undefined;
+  if (raw === undefined) return { port: defaultPort, flags };
+  try {
+    return { port: portFlag("--port", raw), flags };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    exitWithUsage(cli as unknown as Cli<Record<string, FlagDef>>, command, err.message);
   }
-  return { port, values };
 }
 
 /** Starts Prism, prints the banner, and stops Prism on Ctrl-C/SIGTERM (exit 130/143) or when it dies. */
