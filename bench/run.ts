@@ -4,6 +4,7 @@
 // came from. Timing goals live here, never in unit tests.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { defineCli, exitWithUsage, parseOrExit } from "../scripts/lib/cli-flags.js";
 
 export interface BenchRow {
   name: string;
@@ -18,18 +19,29 @@ const README = new URL("../README.md", import.meta.url);
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
 
-const args = process.argv.slice(2);
-const writeReadme = args.includes("--readme");
-const filters = args.filter((a) => !a.startsWith("--"));
-
 const here = new URL(".", import.meta.url);
-const files = readdirSync(here)
-  .filter((f) => f.endsWith(".bench.ts") && (!filters.length || filters.some((name) => f.includes(name))))
+const SUFFIX = ".bench.ts";
+/** The benchmarks that exist: file names without `.bench.ts`, e.g. `client`. */
+const available = readdirSync(here)
+  .filter((f) => f.endsWith(SUFFIX))
+  .map((f) => f.slice(0, -SUFFIX.length))
   .sort();
-if (!files.length) {
-  process.stderr.write(`bench: no benchmark matches ${filters.join(", ")}\n`);
-  process.exit(2);
+
+const CLI = defineCli({
+  usage: "npm run bench -- [NAME...] [--readme]",
+  about: "Runs the benchmarks (all, or those whose names contain a NAME) and prints their ratios as one table.",
+  flags: { readme: { help: "also write the table, with this machine, into README.md" } },
+  positionals: "NAME",
+  footer: `Benchmarks: ${available.join(", ")}`,
+});
+const { flags, positionals: filters } = parseOrExit(CLI, "bench", process.argv.slice(2));
+const writeReadme = flags.readme === true;
+
+const unmatched = filters.filter((name) => !available.some((b) => b.includes(name)));
+if (unmatched.length) {
+  exitWithUsage(CLI, "bench", `no benchmark matches ${unmatched.map((n) => `"${n}"`).join(", ")} (benchmarks: ${available.join(", ")})`);
 }
+const files = available.filter((b) => !filters.length || filters.some((name) => b.includes(name))).map((b) => b + SUFFIX);
 const rows: BenchRow[] = [];
 for (const file of files) {
   const mod = (await import(new URL(file, here).href)) as { default: () => Promise<BenchRow[]> };
