@@ -1,4 +1,5 @@
-// `npm run conformance`: flags and environment in, reports and an exit code out
+#!/usr/bin/env node
+// `npm run conformance` (or `npx konaplate-conformance`): flags and environment in, reports and an exit code out
 // (0 all passed, 1 a case failed, 2 usage or configuration). Without a target it runs its own Prism
 // mock and stops it on every way out: success, failure, a thrown error, Ctrl-C or SIGTERM.
 import { realpathSync } from "node:fs";
@@ -8,7 +9,21 @@ import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
 import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
-import { credentialsFromEnv, MOCK_CREDENTIALS, parseArgs, parseTarget, UsageError, USAGE, type CliOptions, type EncryptionConfig } from "./config.js";
+import {
+  credentialsFromEnv,
+  documentedCaseList,
+  MOCK_CREDENTIALS,
+  parseArgs,
+  parseTarget,
+  usage,
+  UsageError,
+  userPath,
+  type CliOptions,
+  type EncryptionConfig,
+  type ListedCase,
+} from "./config.js";
+import { checkCredentialHeaders, checkHeaderOverrides } from "./header-overrides.js";
+import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
 import { runConformance, type RunOptions } from "./runner.js";
@@ -37,22 +52,36 @@ async function checkKeys(encryption: EncryptionConfig): Promise<void> {
   }
 }
 
+/** Every case id `--help` lists with its kind (kinds beyond "documented" are appended here). */
+export function listedCases(): ListedCase[] {
+  return documentedCaseList();
+}
+
 /** Everything that can be wrong before a single request is sent: each a UsageError. */
 async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<Plan> {
   const options = parseArgs(argv);
+  if (options.help) return { options, cases: [], credentials: MOCK_CREDENTIALS };
+  // Paths the user typed are theirs: relative to where they ran the command, shown absolute.
+  options.reportDir = userPath(options.reportDir, env);
+  if (options.casesFile !== undefined) options.casesFile = userPath(options.casesFile, env);
   const rawTarget = options.target ?? (env.KONAPLATE_BASE_URL || undefined);
   const target = rawTarget === undefined ? undefined : parseTarget(rawTarget, options.target !== undefined ? "--target" : "KONAPLATE_BASE_URL");
-  const cases = selectCases(options.casesFile ? readCaseOverrides(options.casesFile) : {}, options.only);
+  const overrides = options.casesFile ? readCaseOverrides(options.casesFile) : {};
+  checkHeaderOverrides(overrides, `--cases ${options.casesFile}`);
+  const cases = selectCases(overrides, options.only);
   if (target === undefined) {
     if (env.KONAPLATE_CRYPTO_KEY_ID || env.KONAPLATE_SERVER_PUBLIC_KEY) {
       io.stderr.write("note: the embedded Prism mock cannot decrypt; encryption settings are ignored without --target\n");
     }
+    await checkWritableDir(options.reportDir);
     // Real credentials are never sent to the mock: placeholders of the right shape suffice.
     return { options, cases, credentials: MOCK_CREDENTIALS };
   }
   const { credentials, encryption } = credentialsFromEnv(env);
+  checkCredentialHeaders(credentials, encryption?.cryptoKeyId);
   if (encryption) await checkKeys(encryption);
   for (const warning of credentialShapeWarnings({ ...credentials, cryptoKeyId: encryption?.cryptoKeyId })) io.stderr.write(`warning: ${warning}\n`);
+  await checkWritableDir(options.reportDir);
   return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
 }
 
@@ -98,7 +127,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
     return 2;
   }
   if (settings.options.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(listedCases()));
     return 0;
   }
 
