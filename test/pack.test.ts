@@ -1,13 +1,14 @@
 // The kit as users get it: `npm pack` (which builds dist/), installed into a fresh project, imported
-// by name from plain JavaScript against a live faithful server, and type-checked from TypeScript.
+// by name from plain JavaScript against a live faithful server, type-checked from TypeScript, and
+// its commands run with npx from a subfolder of that project, as compiled JS (no tsx installed).
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BANKS } from "../generated/contract.js";
+import { BANKS, CASE_IDS } from "../generated/contract.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 
 const run = promisify(execFile);
@@ -76,7 +77,16 @@ describe("npm package", () => {
 
     const { stdout: listing } = await run("tar", ["-tzf", tarballPath]);
     const files = listing.split("\n").filter(Boolean);
-    for (const needed of ["package/dist/src/index.js", "package/dist/src/index.d.ts", "package/dist/generated/openapi.json", "package/dist/generated/schema.d.ts", "package/spec/openapi.yaml"]) {
+    for (const needed of [
+      "package/dist/src/index.js",
+      "package/dist/src/index.d.ts",
+      "package/dist/generated/openapi.json",
+      "package/dist/generated/schema.d.ts",
+      "package/spec/openapi.yaml",
+      "package/dist/conformance/cli.js",
+      "package/dist/scripts/mock.js",
+      "package/dist/scripts/proxy.js",
+    ]) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.startsWith("package/test/") || f.startsWith("package/src/"))).toEqual([]);
@@ -119,5 +129,29 @@ describe("npm package", () => {
       (err: { stdout?: string }) => err.stdout ?? String(err),
     );
     expect(typecheck).toBe("ok");
-  }, 120_000);
+
+    // The commands, from a subfolder of the user's project: compiled JS, the spec found inside the
+    // installed package, reports where the user stands.
+    expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
+    const qa = join(project, "qa");
+    mkdirSync(qa);
+    const npx = (args: string[]) => run("npx", ["--no-install", ...args], { cwd: qa, env: { ...process.env, INIT_CWD: qa } });
+    const help = await npx(["konaplate-conformance", "--help"]);
+    expect(help.stdout).toContain("npx konaplate-conformance");
+    expect(help.stdout).toContain(`documented: ${CASE_IDS[0]}`);
+    const mockHelp = await npx(["konaplate-mock", "--help"]);
+    expect(mockHelp.stdout).toContain("--port N");
+    const refused = await npx(["konaplate-proxy"]).then(
+      () => ({ code: 0, stderr: "" }),
+      (err: { code?: number; stderr?: string }) => ({ code: err.code, stderr: err.stderr ?? "" }),
+    );
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.stderr).toContain("proxy: --target URL is required");
+
+    const conformance = await npx(["konaplate-conformance", "--report-dir", "out"]);
+    expect(conformance.stdout.trimEnd().split("\n").at(-1)).toBe(`${CASE_IDS.length} passed, 0 failed`);
+    expect(conformance.stdout).toContain(`Reports: ${join(qa, "out", "report.json")}`);
+    const report = JSON.parse(readFileSync(join(qa, "out", "report.json"), "utf8")) as { summary: { total: number; passed: number } };
+    expect(report.summary).toMatchObject({ total: CASE_IDS.length, passed: CASE_IDS.length });
+  }, 180_000);
 });
