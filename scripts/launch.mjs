@@ -32,6 +32,10 @@ const source = join(root, `${entry}.ts`);
 const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
 const fresh = builtAt > 0 && SOURCES.every((s) => newestSource(join(root, s)) <= builtAt);
 
+if (!fresh && !existsSync(source)) {
+  process.stderr.write(`launch: ${entry}.ts does not exist in this checkout\n`);
+  process.exit(2);
+}
 const file = fresh ? built : source;
 if (!fresh) {
   const { register } = await import("tsx/esm/api");
