@@ -1,5 +1,6 @@
 // The named checks of one case, always all of them, always in this order: a failed case must show
 // which rules held and which broke. Each message says exactly what was seen.
+import { ENCRYPTION } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
 import { decryptPayload } from "../src/encryption.js";
 import { documentedStatuses, validateEnvelope, validateResponseBody, validateResponseHeaders } from "../src/validation.js";
@@ -31,16 +32,21 @@ const SEVERITY: Readonly<Record<CheckName, "error" | "warning">> = {
 
 export type Exchange =
   | { answered: false; reason: string; durationMs: number }
-  | { answered: true; status: number; headers: Headers; text: string; durationMs: number };
+  /** `oversized`: the answer went past the byte cap (its value), so `text` is empty. */
+  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; oversized?: number };
 
 export interface Expectation {
   status: number;
   code: string | null;
 }
 
-/** The body as judged: the wire JSON, and the plain envelope (decrypted when it came encrypted). */
+/**
+ * The body as judged: the wire JSON, and the plain envelope (decrypted when it came encrypted).
+ * `problem`: read, but not as the contract says (e.g. encrypted another way): body-parses fails with
+ * it while the envelope is still judged.
+ */
 export type ParsedBody =
-  | { ok: true; wire: unknown; plain: unknown; encrypted: boolean }
+  | { ok: true; wire: unknown; plain: unknown; encrypted: boolean; problem?: string }
   | { ok: false; reason: string };
 
 const WELL_FORMED_CODE = /^[0-9]{3}_[0-9]{3}$/;
@@ -55,6 +61,30 @@ function notChecked(names: readonly CheckName[], why: string): CheckResult[] {
 
 function looksLikeHtml(text: string, contentType: string | null): boolean {
   return /^\s*</.test(text) || /^text\/html\b/i.test(contentType ?? "");
+}
+
+/** The `alg` and `enc` of a JWE compact string's protected header, as text safe to quote (or why not). */
+// TODO(lead): use the client's JWE header helper from src/encryption.ts once it lands.
+export function jweAlgorithms(jwe: string): { alg: string; enc: string } | string {
+  const [encoded] = jwe.split(".", 1);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(encoded ?? "", "base64url").toString("utf8"));
+  } catch {
+    return "its protected header is not base64url JSON";
+  }
+  if (header === null || typeof header !== "object") return "its protected header is not a JSON object";
+  const quote = (v: unknown) => (typeof v === "string" && /^[A-Za-z0-9+_-]{1,40}$/.test(v) ? v : v === undefined ? "(none)" : "(not a plain algorithm name)");
+  const { alg, enc } = header as { alg?: unknown; enc?: unknown };
+  return { alg: quote(alg), enc: quote(enc) };
+}
+
+/** Why an encrypted answer breaks the platform's scheme (RSA-OAEP-256 key wrap, A128GCM content), or undefined. */
+function encryptionProblem(jwe: string): string | undefined {
+  const seen = jweAlgorithms(jwe);
+  if (typeof seen === "string") return `encrypted answer (encData) is not a JWE the platform sends: ${seen}`;
+  if (seen.alg === ENCRYPTION.keyManagement && seen.enc === ENCRYPTION.contentEncryption) return undefined;
+  return `encrypted answer (encData) uses alg ${seen.alg}, enc ${seen.enc}; the platform encrypts with alg ${ENCRYPTION.keyManagement}, enc ${ENCRYPTION.contentEncryption}`;
 }
 
 /** Parses the answer (and decrypts `{"encData"}` with the client private key when one is given). */
@@ -72,14 +102,16 @@ export async function parseBody(text: string, contentType: string | null, client
   if (!clientPrivateKey) {
     return { ok: false, reason: "encrypted answer ({\"encData\"}) but no client private key to read it (set KONAPLATE_CLIENT_PRIVATE_KEY)" };
   }
+  const problem = encryptionProblem(encData);
   let plaintext: string;
   try {
     plaintext = await decryptPayload(encData, clientPrivateKey);
   } catch (err) {
-    return { ok: false, reason: `encrypted answer could not be decrypted with the client private key: ${(err as Error).message}` };
+    return { ok: false, reason: problem ? `${problem} (not decrypted)` : `encrypted answer could not be decrypted with the client private key: ${(err as Error).message}` };
   }
   try {
-    return { ok: true, wire, plain: parseJson(plaintext), encrypted: true };
+    const plain = parseJson(plaintext);
+    return problem ? { ok: true, wire, plain, encrypted: true, problem } : { ok: true, wire, plain, encrypted: true };
   } catch (err) {
     return { ok: false, reason: `decrypted answer is not JSON: ${(err as Error).message}` };
   }
@@ -134,7 +166,7 @@ export function judge(expected: Expectation, exchange: Exchange, body: ParsedBod
   checks.push(
     exchange.status === expected.status
       ? result("status", true, `status ${exchange.status} as expected`)
-      : result("status", false, `expected status ${expected.status}, got ${exchange.status}`),
+      : result("status", false, `expected status ${expected.status}, got ${exchange.status}${exchange.status >= 300 && exchange.status < 400 ? " (a redirect: the suite never follows redirects, so nothing was sent to its Location)" : ""}`),
   );
   const contentType = exchange.headers.get("content-type");
   checks.push(
@@ -148,7 +180,7 @@ export function judge(expected: Expectation, exchange: Exchange, body: ParsedBod
     const reason = body?.reason ?? "body not read";
     checks.push(result("body-parses", false, reason), ...notChecked(["body-schema", "code"], "body did not parse"));
   } else {
-    checks.push(result("body-parses", true, body.encrypted ? "JSON, decrypted from encData" : "JSON"));
+    checks.push(body.problem ? result("body-parses", false, body.problem) : result("body-parses", true, body.encrypted ? "JSON, decrypted from encData" : "JSON"));
     checks.push(schemaCheck(exchange.status, body));
     checks.push(codeCheck(expected, codeOf(body.plain)));
   }

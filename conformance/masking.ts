@@ -1,8 +1,16 @@
-// What a report may show. Personal data is masked by field name wherever it is found (request,
-// observed body, messages); secrets are never shown at all. A report is shared with people who
-// must not see either, so masking happens before any reporter sees the data.
+// What a report may show. A report is shared with people who must see neither secrets nor personal
+// data, and a server may echo what it was sent in any form. So masking is driven by what was SENT:
+// every sent value is searched for in the forms the kit can produce or recognise (raw, dashed or
+// spaced, full-width digits, \uXXXX, HTML entities, URL encoding, base64, hex, split over two
+// fields), masked in place where it can be, and the whole string replaced by a marker where it
+// cannot (an encoded form cannot be half-masked). One pass over the finished Report, before any
+// reporter sees it, so a new report field or a new reporter cannot forget it.
+import type { Report } from "./report.js";
 
 export const REDACTED = "[redacted]";
+
+/** Replaces a whole string (or key) that carries a sent value in a form that cannot be masked in place. */
+export const ENCODED_MARKER = "[masked: held sent data in an encoded form]";
 
 /** Request headers whose values are, or are derived from, the project's secrets. */
 const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
@@ -48,37 +56,183 @@ function maskField(mask: (value: string) => string, value: unknown): unknown {
   return REDACTED;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Control characters. Server text reaches terminals (ESC sequences, OSC titles, CR overwriting a
+// line, BEL, C1 CSI) and readers (bidi overrides reorder what is shown): all made visible.
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
+
+const visible = (c: string) =>
+  c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** Control, bidi and line-separator characters as visible `\uXXXX` text; `multiline` keeps LF and TAB. */
+export function escapeControls(text: string, multiline = false): string {
+  return text.replace(multiline ? CONTROL : CONTROL_OR_BREAK, visible);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding: what a reader could turn back into the value without a key.
+
+/** HTML named entities a value (or a separator inside it) may be written with: punctuation and Latin-1. */
+const LATIN1_NAMES =
+  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest " +
+  "Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig " +
+  "agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml";
+const NAMED_ENTITIES = new Map<string, string>([
+  ...LATIN1_NAMES.split(" ").map((name, i) => [name, String.fromCharCode(0xa0 + i)] as [string, string]),
+  ...Object.entries({
+    amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", excl: "!", num: "#", dollar: "$", percnt: "%", lpar: "(", rpar: ")", ast: "*",
+    plus: "+", comma: ",", period: ".", sol: "/", colon: ":", semi: ";", equals: "=", quest: "?", commat: "@", lsqb: "[", bsol: "\\",
+    rsqb: "]", Hat: "^", lowbar: "_", grave: "`", lcub: "{", verbar: "|", rcub: "}", hyphen: "\u2010", dash: "\u2010", ndash: "\u2013",
+    mdash: "\u2014", NewLine: "\n", Tab: "\t", ZeroWidthSpace: "\u200B", ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009",
+  }),
+]);
+const ENTITY_OF_CHAR = new Map<string, string>();
+for (const [name, c] of NAMED_ENTITIES) if (!ENTITY_OF_CHAR.has(c)) ENTITY_OF_CHAR.set(c, name);
+
+const fromCodePoint = (cp: number, fallback: string) => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback);
+
+function decodeOnce(text: string): string {
+  return text
+    .replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})/g, (m, braced?: string, four?: string) => fromCodePoint(parseInt(braced ?? four!, 16), m))
+    .replace(/&#[xX]([0-9a-fA-F]{1,6});?|&#([0-9]{1,7});?/g, (m, hex?: string, dec?: string) => fromCodePoint(hex ? parseInt(hex, 16) : Number(dec), m))
+    .replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (m, name: string) => NAMED_ENTITIES.get(name) ?? m)
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ""), "hex").toString("utf8"))
+    .normalize("NFKC");
+}
+
+/** Every textual encoding undone, layer after layer (double URL encoding, `&amp;#51;`, ...). */
+export function decodeLayers(text: string): string {
+  let out = text;
+  for (let i = 0; i < 4; i++) {
+    const next = decodeOnce(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+/** Text hidden in base64 (standard or URL-safe, at every alignment) or hex runs. */
+function binaryViews(text: string): string[] {
+  const compact = text.replace(/(?:\s|\\[nrt])+/g, "");
+  const out: string[] = [];
+  for (const [run] of compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let offset = 0; offset < 4 && run.length - offset >= 8; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("utf8"));
+  }
+  for (const [run] of compact.matchAll(/[0-9a-fA-F]{12,}/g)) {
+    for (let offset = 0; offset < 2; offset++) out.push(Buffer.from(run.slice(offset), "hex").toString("utf8"));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sent values as patterns: each character in any of its textual forms, anything a person would
+// read past (spaces, dashes, line breaks, zero-width and control characters) allowed in between.
+
+const SEPARATOR =
+  // eslint-disable-next-line no-control-regex
+  /(?:[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|&(?:nbsp|hyphen|dash|ndash|mdash|period|comma|colon|sol|lowbar|apos|NewLine|Tab|ZeroWidthSpace|ensp|emsp|thinsp);|&#0*(?:160|45|46|32);|&#x0*(?:a0|2d|2e|20);|%20|%2d|%2e|\\[nrt]|<br\s*\/?>)*/
+    .source;
+
+// The same separators as one character class (plus their escaped spellings), removed before comparing.
+const SQUEEZE =
+  // eslint-disable-next-line no-control-regex
+  /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|\\[nrt]|<br\s*\/?>/gi;
+
+/** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
+function squeeze(text: string): string {
+  return text.normalize("NFKC").replace(SQUEEZE, "").toLowerCase();
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
+
+function characterForms(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  const forms = [escapeRegex(ch)];
+  if (cp >= 0x21 && cp <= 0x7e) forms.push(String.fromCharCode(cp + 0xfee0)); // full-width
+  const units = Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i));
+  forms.push(units.map((u) => `\\\\u${hex(u, 4)}`).join(""), `\\\\u\\{0*${cp.toString(16)}\\}`);
+  forms.push(`&#0*${cp};?`, `&#x0*${cp.toString(16)};?`);
+  const named = ENTITY_OF_CHAR.get(ch);
+  if (named) forms.push(`&${named};`);
+  forms.push(Array.from(Buffer.from(ch, "utf8"), (b) => `%${hex(b, 2)}`).join(""));
+  return `(?:${forms.join("|")})`;
+}
+
+/** A separator inside the value itself (the space in `Zoë Kim`) may be spelt as any separator. */
+function valuePattern(value: string): string {
+  return chars(value)
+    .filter((c) => squeeze(c) !== "")
+    .map(characterForms)
+    .join(SEPARATOR);
+}
+
+interface Sought {
+  raw: string;
+  replacement: string;
+  /** Global: every spelling of the value, for masking in place. */
+  pattern: RegExp;
+  /** The value squeezed: found in a squeezed decoded view whatever its spelling was. */
+  squeezed: string;
+}
+
+export interface PersonalValue {
+  field: string;
+  value: unknown;
+}
+
+/** Longest string kept whole in a report; past it the rest is cut and counted. */
+export const MAX_REPORT_STRING = 8_192;
+
+function capped(text: string): string {
+  return text.length <= MAX_REPORT_STRING ? text : `${text.slice(0, MAX_REPORT_STRING)}… (${text.length - MAX_REPORT_STRING} more characters not kept)`;
+}
+
+const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
+
 /**
- * Removes what must never be shown from free text: every secret replaced by `[redacted]`, every
- * personal value that was sent replaced by its mask (a server may echo them in HTML or messages).
+ * Removes what must never be shown: every secret replaced by `[redacted]`, every personal value
+ * that was sent replaced by its mask, in whatever form a server echoed it.
  */
 export class Scrubber {
-  private readonly replacements: [string, string][] = [];
+  private readonly sought: Sought[] = [];
 
-  constructor(secrets: readonly (string | undefined)[], personal: readonly { field: string; value: unknown }[] = []) {
+  constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = []) {
+    const seen = new Set<string>();
+    const add = (raw: string, replacement: string) => {
+      if (seen.has(raw)) return;
+      seen.add(raw);
+      const squeezed = squeeze(raw);
+      if (squeezed.length < 2) return;
+      this.sought.push({ raw, replacement, pattern: new RegExp(valuePattern(raw), "gi"), squeezed });
+    };
     for (const secret of secrets) {
       if (!secret || secret.length < 4) continue;
-      this.replacements.push([secret, REDACTED]);
+      add(secret, REDACTED);
       // A PEM is also recognisable by its base64 body lines.
       for (const line of secret.split(/\r?\n/)) {
-        if (line.length >= 16 && !line.startsWith("-----")) this.replacements.push([line, REDACTED]);
+        if (line.length >= 16 && !line.startsWith("-----")) add(line, REDACTED);
       }
     }
     for (const { field, value } of personal) {
       const mask = PERSONAL_FIELDS[field.toLowerCase()];
-      if (!mask || (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint")) continue;
+      if (!mask || !isLeaf(value)) continue;
       const raw = String(value);
       // Short digit strings would also match unrelated numbers (codes, times); names are short by nature.
       const minimum = mask === maskName ? 2 : 6;
-      if (raw.length >= minimum) this.replacements.push([raw, mask(raw)]);
+      if (chars(raw).length >= minimum) add(raw, mask(raw));
     }
     // Longest first, so a value that contains another is replaced whole.
-    this.replacements.sort((a, b) => b[0].length - a[0].length);
+    this.sought.sort((a, b) => b.raw.length - a.raw.length);
   }
 
   /** Personal values of a request body, for the Scrubber constructor. */
-  static personalValues(body: unknown): { field: string; value: unknown }[] {
-    const out: { field: string; value: unknown }[] = [];
+  static personalValues(body: unknown): PersonalValue[] {
+    const out: PersonalValue[] = [];
     const walk = (node: unknown) => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === "object") {
@@ -92,31 +246,125 @@ export class Scrubber {
     return out;
   }
 
-  text(value: string): string {
-    let out = value;
-    for (const [raw, masked] of this.replacements) out = out.split(raw).join(masked);
-    return out;
+  /** The sought values readable in `text` once every textual encoding is undone. */
+  private present(text: string): Sought[] {
+    const plain = squeeze(decodeLayers(text));
+    return this.sought.filter((s) => plain.includes(s.squeezed));
   }
 
-  /** A JSON-like value with personal fields masked by name and every string scrubbed. */
+  /** True when a sent value can still be read out of `text` by decoding it (depth: base64 in base64). */
+  private readable(text: string, depth = 0): boolean {
+    const decoded = decodeLayers(text);
+    const plain = squeeze(decoded);
+    if (this.sought.some((s) => plain.includes(s.squeezed))) return true;
+    if (depth >= 2) return false;
+    const blobs = new Set([...binaryViews(text), ...(decoded === text ? [] : binaryViews(decoded))]);
+    for (const blob of blobs) if (this.readable(blob, depth + 1)) return true;
+    return false;
+  }
+
+  /** Free text: each sent value masked in place; a string that still reveals one becomes ENCODED_MARKER. */
+  text(value: string): string {
+    if (!this.sought.length) return value;
+    let out = value;
+    // Every in-place spelling decodes to the value, so only values present decoded need the (costly) patterns.
+    for (const s of this.present(value)) out = out.replace(s.pattern, s.replacement);
+    return this.readable(out) ? ENCODED_MARKER : out;
+  }
+
+  /** A JSON-like value: personal fields masked by name, every key, string and number scrubbed. */
   value(node: unknown): unknown {
     if (typeof node === "string") return this.text(node);
-    if (Array.isArray(node)) return node.map((n) => this.value(n));
+    if (typeof node === "number" || typeof node === "bigint") {
+      const digits = String(node);
+      const scrubbed = this.text(digits);
+      return scrubbed === digits ? node : scrubbed;
+    }
+    if (Array.isArray(node)) return this.splitAcross(node.map((n) => this.value(n)));
     if (node && typeof node === "object") {
-      return Object.fromEntries(
-        Object.entries(node).map(([key, v]) => {
-          const mask = PERSONAL_FIELDS[key.toLowerCase()];
-          return [key, mask ? maskField(mask, v) : this.value(v)];
-        }),
-      );
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(node)) {
+        const mask = PERSONAL_FIELDS[key.toLowerCase()];
+        let name = this.text(key);
+        while (Object.prototype.hasOwnProperty.call(out, name)) name += "'";
+        out[name] = mask ? maskField(mask, v) : isSecretHeader(key) && isLeaf(v) ? REDACTED : this.value(v);
+      }
+      const values = this.splitAcross(Object.values(out));
+      return Object.fromEntries(Object.keys(out).map((k, i) => [k, values[i]]));
     }
     return node;
   }
 
+  /** A value split over sibling fields (`"333015"`, `"555557"`): each part becomes ENCODED_MARKER. */
+  private splitAcross(items: unknown[]): unknown[] {
+    const spans: { index: number; start: number; end: number }[] = [];
+    let joined = "";
+    items.forEach((item, index) => {
+      if (!isLeaf(item)) return;
+      const start = joined.length;
+      joined += String(item);
+      spans.push({ index, start, end: joined.length });
+    });
+    if (spans.length < 2) return items;
+    const out = [...items];
+    for (const s of this.present(joined)) {
+      for (const m of joined.matchAll(s.pattern)) {
+        const from = m.index;
+        const to = from + m[0].length;
+        for (const span of spans) if (span.start < to && span.end > from) out[span.index] = ENCODED_MARKER;
+      }
+    }
+    return out;
+  }
+
   /** Headers with secret-bearing ones replaced by `[redacted]` and the rest scrubbed. */
   headers(headers: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(
-      Object.entries(headers).map(([name, v]) => [name, isSecretHeader(name) ? REDACTED : this.text(v)]),
-    );
+    return this.value(headers) as Record<string, string>;
   }
+
+  /**
+   * Where to cut `text` to keep at most `limit` characters without keeping part of a sent value:
+   * never inside a match, never inside a base64/hex-looking run that goes on past the cut.
+   */
+  cutPoint(text: string, limit: number): number {
+    if (text.length <= limit) return text.length;
+    let cut = limit;
+    const from = Math.max(0, limit - 4_096);
+    const window = text.slice(from, limit + 4_096);
+    for (const s of this.present(window)) {
+      for (const m of window.matchAll(s.pattern)) {
+        const start = from + m.index;
+        if (start < cut && start + m[0].length > cut) cut = start;
+      }
+    }
+    const token = /[A-Za-z0-9+/_=-]/;
+    if (cut > 0 && token.test(text[cut - 1]!) && token.test(text[cut]!)) {
+      while (cut > 0 && token.test(text[cut - 1]!)) cut--;
+    }
+    return cut;
+  }
+
+  /**
+   * The report as it may be shown: every key, string and number of every field scrubbed, secret
+   * headers redacted, control characters made visible, long strings cut. Fields added later are
+   * covered without being named here.
+   */
+  report(report: Report): Report {
+    return this.shown(report);
+  }
+
+  /** Any part of a report (e.g. one case, for progress) made safe to show, as report() does. */
+  shown<T>(node: T): T {
+    return sanitize(this.value(node), undefined) as T;
+  }
+}
+
+/** Control characters escaped and strings capped everywhere; a raw `body` text keeps its line breaks. */
+function sanitize(node: unknown, key: string | undefined): unknown {
+  if (typeof node === "string") return capped(escapeControls(node, key === "body"));
+  if (Array.isArray(node)) return node.map((n) => sanitize(n, undefined));
+  if (node && typeof node === "object") {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [escapeControls(k), sanitize(v, k)]));
+  }
+  return node;
 }

@@ -2,6 +2,7 @@
 // client) because they must go out exactly as given, invalid ones included, signed over the exact
 // bytes sent. Server faults never throw: they become failed checks.
 import { OPERATION } from "../generated/contract.js";
+import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT, readBoundedText } from "../src/bounded-body.js";
 import { encryptPayload } from "../src/encryption.js";
 import { underlyingFailure } from "../src/errors.js";
 import { stringifyJson } from "../src/json.js";
@@ -22,13 +23,17 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Cases in flight at once; default 4. */
   concurrency?: number;
+  /** Largest answer read, in decoded bytes; past it reading stops and body-parses fails. Default 1 MiB. */
+  maxResponseBytes?: number;
   /** Against the kit's own Prism: sends `Prefer: code=<status>, example=<case id>`. */
   mock?: boolean;
   onProgress?: (done: number, total: number, latest: CaseReport) => void;
 }
 
-/** How much of a non-JSON answer a report keeps. */
+/** How much of a non-JSON (or too long) answer a report keeps, in characters. */
 const RAW_BODY_LIMIT = 2_000;
+/** A JSON answer up to this many characters is kept as parsed JSON; a longer one as cut text. */
+const JSON_BODY_LIMIT = 16_384;
 
 /** `<base>/api/v1/...`, with or without a trailing slash on the base. */
 export function operationUrl(target: string): string {
@@ -100,7 +105,8 @@ async function buildRequest(kase: ConformanceCase, options: RunOptions): Promise
   return { url: operationUrl(options.target), headers: mergeHeaders(base, kase.request.headers), wire };
 }
 
-async function exchange(sent: Sent, timeoutMs: number): Promise<Exchange> {
+/** One request; the answer read up to `maxBytes` decoded bytes within `timeoutMs`, never followed if 3xx. */
+async function exchange(sent: Sent, timeoutMs: number, maxBytes: number): Promise<Exchange> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const started = performance.now();
@@ -114,8 +120,13 @@ async function exchange(sent: Sent, timeoutMs: number): Promise<Exchange> {
       redirect: "manual",
     });
     status = response.status;
-    const text = await response.text();
-    return { answered: true, status, headers: response.headers, text, durationMs: performance.now() - started };
+    try {
+      const text = await readBoundedText(response, maxBytes);
+      return { answered: true, status, headers: response.headers, text, durationMs: performance.now() - started };
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      return { answered: true, status, headers: response.headers, text: "", oversized: err.limit, durationMs: performance.now() - started };
+    }
   } catch (err) {
     return { answered: false, reason: describeFailure(err, controller.signal.aborted, timeoutMs, status), durationMs: performance.now() - started };
   } finally {
@@ -123,6 +134,15 @@ async function exchange(sent: Sent, timeoutMs: number): Promise<Exchange> {
   }
 }
 
+/** What a report keeps of the answer body: parsed JSON when small, else text cut where no sent value is split. */
+function keptBody(scrub: Scrubber, result: Exchange & { answered: true }, body: ParsedBody | undefined): unknown {
+  if (result.oversized !== undefined) return `(not kept: the answer is larger than ${result.oversized} bytes (decoded); reading stopped there)`;
+  if (body?.ok && (body.encrypted ? stringifyJson(body.plain).length : result.text.length) <= JSON_BODY_LIMIT) return body.plain;
+  const cut = scrub.cutPoint(result.text, RAW_BODY_LIMIT);
+  return cut < result.text.length ? `${result.text.slice(0, cut)}… (${result.text.length - cut} more characters not kept)` : result.text;
+}
+
+/** The case as it happened; masking is one pass over the finished Report (see runConformance). */
 function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<string, string>, result: Exchange, body: ParsedBody | undefined, checks: CaseReport["checks"]): CaseReport {
   const observed: CaseReport["observed"] = {
     status: result.answered ? result.status : null,
@@ -132,26 +152,21 @@ function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<
   if (result.answered) {
     const headers: Record<string, string> = {};
     result.headers.forEach((value, name) => (headers[name] = value));
-    observed.headers = scrub.headers(headers);
-    observed.body = body?.ok ? scrub.value(body.plain) : scrub.text(result.text.slice(0, RAW_BODY_LIMIT));
+    observed.headers = headers;
+    observed.body = keptBody(scrub, result, body);
   }
-  const scrubbedChecks = checks.map((c) => ({ ...c, message: scrub.text(c.message) }));
   return {
     id: kase.id,
     title: kase.title,
-    status: passes(scrubbedChecks) ? "passed" : "failed",
+    status: passes(checks) ? "passed" : "failed",
     expected: { ...kase.expected },
-    observed: { ...observed, code: observed.code === null ? null : scrub.text(observed.code) },
-    request: { headers: scrub.headers(sentHeaders), body: scrub.value(kase.request.body) },
-    checks: scrubbedChecks,
+    observed,
+    request: { headers: sentHeaders, body: kase.request.body },
+    checks,
   };
 }
 
-async function runCase(kase: ConformanceCase, options: RunOptions): Promise<CaseReport> {
-  const scrub = new Scrubber(
-    [options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey],
-    Scrubber.personalValues(kase.request.body),
-  );
+async function runCase(kase: ConformanceCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let sent: Sent;
   try {
@@ -160,17 +175,27 @@ async function runCase(kase: ConformanceCase, options: RunOptions): Promise<Case
     const failed: Exchange = { answered: false, reason: `request not sent: ${(err as Error).message}`, durationMs: 0 };
     return caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
   }
-  const result = await exchange(sent, timeoutMs);
-  const body = result.answered
-    ? await parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey)
-    : undefined;
+  const result = await exchange(sent, timeoutMs, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const body = !result.answered
+    ? undefined
+    : result.oversized !== undefined
+      ? ({ ok: false, reason: `the answer is larger than ${result.oversized} bytes (decoded); reading stopped there, nothing of it was judged` } as const)
+      : await parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey);
   const checks = judge(kase.expected, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
   return caseReport(kase, scrub, sent.headers, result, body, checks);
 }
 
 /** Every case judged (concurrently, at most `concurrency` in flight); the report keeps catalog order. */
 export async function runConformance(options: RunOptions): Promise<Report> {
+  if (options.maxResponseBytes !== undefined && !isValidByteCap(options.maxResponseBytes)) {
+    throw new RangeError(`maxResponseBytes: expected a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_LIMIT}, got ${String(options.maxResponseBytes)}`);
+  }
   const cases = options.cases ?? selectCases();
+  // Every value sent in any case, so an answer echoing another case's data is masked too.
+  const scrub = new Scrubber(
+    [options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey],
+    cases.flatMap((c) => Scrubber.personalValues(c.request.body)),
+  );
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseReport[] = new Array<CaseReport>(cases.length);
@@ -184,16 +209,16 @@ export async function runConformance(options: RunOptions): Promise<Report> {
       const kase = cases[index]!;
       let report: CaseReport;
       try {
-        report = await runCase(kase, options);
+        report = await runCase(kase, options, scrub);
       } catch (err) {
         // A bug here must not hide the other cases' results: this case fails, the run goes on.
         const failed: Exchange = { answered: false, reason: `internal error while running the case: ${(err as Error).message}`, durationMs: 0 };
-        report = caseReport(kase, new Scrubber([options.credentials.accessKey, options.credentials.secretKey]), {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
+        report = caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
       }
       results[index] = report;
       done++;
       try {
-        options.onProgress?.(done, cases.length, report);
+        if (options.onProgress) options.onProgress(done, cases.length, scrub.shown(report));
       } catch {
         // Progress display is best effort.
       }
@@ -202,11 +227,12 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const passed = results.filter((r) => r.status === "passed").length;
-  return {
+  // The single masking step: no reporter ever sees the report before it.
+  return scrub.report({
     target: options.target,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     summary: { total: results.length, passed, failed: results.length - passed },
     cases: results,
-  };
+  });
 }

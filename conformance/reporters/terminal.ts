@@ -1,6 +1,11 @@
 // The run as a person reads it on stdout: a table, the failed checks under it, and a last line
 // `N passed, M failed` that scripts may grep.
+import { escapeControls } from "../masking.js";
 import type { CaseReport, Report } from "../report.js";
+
+// The report reaching here is already sanitised; escaping again (idempotent) keeps every printed
+// line one line even for a report built elsewhere: no server text may move the cursor or start a line.
+const oneLine = (text: string) => escapeControls(text);
 
 // Width in terminal columns: Hangul and other wide characters take two.
 function width(text: string): number {
@@ -21,10 +26,10 @@ export function summaryLine(report: Report): string {
 /** `extraLines` go just before the summary line; `targetLabel` describes the target (e.g. the embedded mock). */
 export function renderTerminalReport(report: Report, extraLines: readonly string[] = [], targetLabel?: string): string {
   const header = ["case", "expected", "observed", "time", "verdict"];
-  const rows = report.cases.map((c) => [c.id, expectedOf(c), observedOf(c), `${c.observed.durationMs} ms`, c.status === "passed" ? "PASS" : "FAIL"]);
+  const rows = report.cases.map((c) => [c.id, expectedOf(c), observedOf(c), `${c.observed.durationMs} ms`, c.status === "passed" ? "PASS" : "FAIL"].map(oneLine));
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
-  const out = [`Konaplate conformance: ${report.target}${targetLabel ? ` (${targetLabel})` : ""}`, "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  const out = [oneLine(`Konaplate conformance: ${report.target}${targetLabel ? ` (${targetLabel})` : ""}`), "", line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 
   const failed = report.cases.filter((c) => c.status === "failed");
   if (failed.length) {
@@ -32,12 +37,12 @@ export function renderTerminalReport(report: Report, extraLines: readonly string
     for (const c of failed) {
       for (const check of c.checks) {
         // "not checked" follows from an earlier failure: report.json lists it, the terminal need not.
-        if (!check.ok && check.severity !== "warning" && !check.message.startsWith("not checked:")) out.push(`  ${c.id}  ${check.name}: ${check.message}`);
+        if (!check.ok && check.severity !== "warning" && !check.message.startsWith("not checked:")) out.push(oneLine(`  ${c.id}  ${check.name}: ${check.message}`));
       }
     }
   }
   const warnings = report.cases.flatMap((c) => c.checks.filter((k) => !k.ok && k.severity === "warning").map((k) => ({ c, k })));
-  if (warnings.length) out.push("", `Warnings (do not fail a case): ${warnings.length}, e.g. ${warnings[0]!.c.id} ${warnings[0]!.k.name}: ${warnings[0]!.k.message}`);
+  if (warnings.length) out.push("", oneLine(`Warnings (do not fail a case): ${warnings.length}, e.g. ${warnings[0]!.c.id} ${warnings[0]!.k.name}: ${warnings[0]!.k.message}`));
   out.push("", ...extraLines, summaryLine(report));
   return `${out.join("\n")}\n`;
 }

@@ -1,0 +1,127 @@
+// The masking component alone: every spelling of a sent value a server might echo, each masked in
+// place or its whole string replaced by the marker, and nothing else touched.
+import { describe, expect, it } from "vitest";
+import { ENCODED_MARKER, escapeControls, REDACTED, Scrubber } from "../conformance/masking.js";
+
+const ACCESS_KEY = "AKLEAKCANARY0000000000000000000000000042";
+const SECRET_KEY = "SKLEAKCANARY-secret-9f8e7d6c5b4a";
+const NAME = "김코나";
+const ACCOUNT = "333015555557";
+const BIRTH = "19751112";
+const SENT = { userId: 9007199254740993n, userName: NAME, birthDate: BIRTH, bankCode: "003", bankAccount: ACCOUNT };
+
+const scrub = new Scrubber([ACCESS_KEY, SECRET_KEY], Scrubber.personalValues(SENT));
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+const b64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
+const unicodeEscaped = (s: string) => Array.from(s, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+const decimalEntities = (s: string) => Array.from(s, (c) => `&#${c.codePointAt(0)};`).join("");
+const hexEntities = (s: string) => Array.from(s, (c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`).join("");
+const fullWidth = (s: string) => Array.from(s, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("");
+const percentAll = (s: string) => Array.from(Buffer.from(s, "utf8"), (b) => `%${b.toString(16).toUpperCase()}`).join("");
+
+/** Each row: how the value was written, the text, and what it must become (exact or the marker). */
+const inPlace: [string, string, string][] = [
+  ["raw account", `acct ${ACCOUNT}.`, "acct ********5557."],
+  ["dashed account", "acct 3330-1555-5557.", "acct ********5557."],
+  ["spaced account", "acct 3 3 3 0 1 5 5 5 5 5 5 7!", "acct ********5557!"],
+  ["dotted birth date", "born 1975.11.12", "born 1975****"],
+  ["dashed birth date", "born 1975-11-12", "born 1975****"],
+  ["full-width account", `acct ${fullWidth(ACCOUNT)}`, "acct ********5557"],
+  ["full-width birth date", `born ${fullWidth(BIRTH)}`, "born 1975****"],
+  ["URL-encoded name", `name=${encodeURIComponent(NAME)}&x=1`, "name=김*나&x=1"],
+  ["URL-encoded name, lower-case hex", `name=${encodeURIComponent(NAME).toLowerCase()}`, "name=김*나"],
+  ["percent-encoded digits", `a=${percentAll(ACCOUNT)}`, "a=********5557"],
+  ["\\u-escaped name", `name: ${unicodeEscaped(NAME)}`, "name: 김*나"],
+  ["\\u-escaped digits", `acct: ${unicodeEscaped(ACCOUNT)}`, "acct: ********5557"],
+  ["decimal entities", `<b>${decimalEntities(NAME)}</b>`, "<b>김*나</b>"],
+  ["hex entities", `<b>${hexEntities(NAME)}</b>`, "<b>김*나</b>"],
+  ["named entities as separators", "3330&hyphen;1555&nbsp;5557", "********5557"],
+  ["split by a line break", `${ACCOUNT.slice(0, 5)}\n${ACCOUNT.slice(5)}`, "********5557"],
+  ["name split by a line break", "김코\n나", "김*나"],
+  ["split by an HTML line break", `${ACCOUNT.slice(0, 6)}<br/>${ACCOUNT.slice(6)}`, "********5557"],
+  ["zero-width and control characters inside", `3330\u200b1555\u001b5557`, "********5557"],
+  ["a secret", `key=${ACCESS_KEY}`, `key=${REDACTED}`],
+  ["a secret URL-encoded", `s=${encodeURIComponent(SECRET_KEY)}`, `s=${REDACTED}`],
+];
+
+const marked: [string, string][] = [
+  ["base64 of the name", b64(NAME)],
+  ["url-safe base64 of the name", b64url(NAME)],
+  ["base64 of the account", `id=${b64(ACCOUNT)}`],
+  ["base64 of the birth date", b64(BIRTH)],
+  ["base64 of the whole body", b64(JSON.stringify(SENT, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))],
+  ["url-safe base64 of the whole body", b64url(`{"userName":"${NAME}","bankAccount":"${ACCOUNT}"}`)],
+  ["base64 of a JSON fragment", `token ${b64(`{"n":"${NAME}"}`)} end`],
+  ["base64 glued to a prefix", `xy${b64(`..${ACCOUNT}..`)}`],
+  ["base64 wrapped over lines", b64(`{"account":"${ACCOUNT}","more":"${"x".repeat(80)}"}`).replace(/(.{20})/g, "$1\n")],
+  ["base64 of base64", b64(b64(`acct=${ACCOUNT}`))],
+  ["hex of the name", Buffer.from(NAME).toString("hex")],
+  ["double URL encoding", encodeURIComponent(encodeURIComponent(NAME))],
+  ["entity of an entity", decimalEntities(NAME).replace(/&/g, "&amp;")],
+  ["base64 of the access key", b64(ACCESS_KEY)],
+  ["base64 of the secret key", b64url(`secret=${SECRET_KEY}`)],
+];
+
+describe("Scrubber.text", () => {
+  it.each(inPlace)("masks in place: %s", (_how, text, expected) => {
+    expect(scrub.text(text)).toBe(expected);
+  });
+
+  it.each(marked)("replaces the whole string: %s", (_how, text) => {
+    expect(scrub.text(text)).toBe(ENCODED_MARKER);
+  });
+
+  it("masks a Latin name written with named, decimal or hex entities", () => {
+    const latin = new Scrubber([], [{ field: "userName", value: "Zoë Kim" }]);
+    expect(latin.text("<p>Zo&euml; Kim</p>")).toBe("<p>Z*****m</p>");
+    expect(latin.text("Zo&#235; Kim / Zo&#xEB;&nbsp;Kim")).toBe("Z*****m / Z*****m");
+  });
+
+  it("leaves text without a sent value alone, codes, times and the masks themselves included", () => {
+    for (const text of ["002_003", "261127101500-0a1b2c3", "Fri, 27 Nov 2026 10:15:00 GMT", "********5557 김*나 1975****", "Names are not matched.", "application/json; charset=utf-8", b64("hello world, nothing here")]) {
+      expect(scrub.text(text)).toBe(text);
+    }
+  });
+});
+
+describe("Scrubber.value", () => {
+  it("masks personal values written as JSON numbers, under any key", () => {
+    expect(scrub.value({ acct: 333015555557, born: 19751112n, id: 9007199254740993n })).toEqual({ acct: "********5557", born: "1975****", id: 9007199254740993n });
+  });
+
+  it("masks object keys and header names", () => {
+    const out = scrub.value({ [ACCOUNT]: "a", [`x-echo-${NAME}`]: "b", [b64(NAME)]: "c" }) as Record<string, string>;
+    expect(Object.keys(out)).toEqual(["********5557", "x-echo-김*나", ENCODED_MARKER]);
+    expect(Object.values(out)).toEqual(["a", "b", "c"]);
+  });
+
+  it("marks both parts of a value split over two fields", () => {
+    expect(scrub.value({ a: ACCOUNT.slice(0, 6), b: ACCOUNT.slice(6), c: "kept" })).toEqual({ a: ENCODED_MARKER, b: ENCODED_MARKER, c: "kept" });
+    expect(scrub.value(["김", "코나", "x"])).toEqual([ENCODED_MARKER, ENCODED_MARKER, "x"]);
+  });
+
+  it("redacts secret headers by name wherever they appear", () => {
+    expect(scrub.value({ "X-KM-Access-Key": "anything", "x-km-tran-token": "KMV1:..." })).toEqual({ "X-KM-Access-Key": REDACTED, "x-km-tran-token": REDACTED });
+  });
+});
+
+describe("Scrubber.cutPoint", () => {
+  it("never cuts inside a sent value or a base64 run going past the limit", () => {
+    const text = `${"a ".repeat(45)}${ACCOUNT} tail`;
+    expect(scrub.cutPoint(text, 95)).toBe(90);
+    const blob = `head ${b64(`${"z".repeat(30)}${ACCOUNT}`)} tail`;
+    expect(scrub.cutPoint(blob, 20)).toBe(5);
+    expect(scrub.cutPoint("short", 20)).toBe(5);
+  });
+});
+
+describe("escapeControls", () => {
+  it("makes ESC, OSC, BEL, CR, C1 and bidi characters visible; keeps line breaks only in multi-line text", () => {
+    const hostile = "\u001b[2J\u001b]0;title\u0007\r\n13 passed\u009b31m\u202e\u2066";
+    const single = escapeControls(hostile);
+    expect(single).toBe("\\u001B[2J\\u001B]0;title\\u0007\\r\\n13 passed\\u009B31m\\u202E\\u2066");
+    expect(escapeControls(hostile, true)).toContain("\n13 passed");
+    expect(escapeControls(single)).toBe(single);
+  });
+});
