@@ -185,12 +185,8 @@ export interface PersonalValue {
   value: unknown;
 }
 
-/** Longest string kept whole in a report; past it the rest is cut and counted. */
+/** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
 export const MAX_REPORT_STRING = 8_192;
-
-function capped(text: string): string {
-  return text.length <= MAX_REPORT_STRING ? text : `${text.slice(0, MAX_REPORT_STRING)}… (${text.length - MAX_REPORT_STRING} more characters not kept)`;
-}
 
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
@@ -274,7 +270,7 @@ export class Scrubber {
 
   /** A JSON-like value: personal fields masked by name, every key, string and number scrubbed. */
   value(node: unknown): unknown {
-    if (typeof node === "string") return this.text(node);
+    if (typeof node === "string") return this.text(this.capped(node));
     if (typeof node === "number" || typeof node === "bigint") {
       const digits = String(node);
       const scrubbed = this.text(digits);
@@ -317,6 +313,13 @@ export class Scrubber {
     return out;
   }
 
+  /** At most MAX_REPORT_STRING characters, cut before masking (bounded work) where no sent value is split. */
+  private capped(text: string): string {
+    if (text.length <= MAX_REPORT_STRING) return text;
+    const cut = this.cutPoint(text, MAX_REPORT_STRING);
+    return `${text.slice(0, cut)}… (${text.length - cut} more characters not kept)`;
+  }
+
   /** Headers with secret-bearing ones replaced by `[redacted]` and the rest scrubbed. */
   headers(headers: Record<string, string>): Record<string, string> {
     return this.value(headers) as Record<string, string>;
@@ -337,6 +340,7 @@ export class Scrubber {
         if (start < cut && start + m[0].length > cut) cut = start;
       }
     }
+    if (cut > 0 && /[\uD800-\uDBFF]/.test(text[cut - 1]!)) cut--; // never half a surrogate pair
     const token = /[A-Za-z0-9+/_=-]/;
     if (cut > 0 && token.test(text[cut - 1]!) && token.test(text[cut]!)) {
       while (cut > 0 && token.test(text[cut - 1]!)) cut--;
@@ -359,9 +363,9 @@ export class Scrubber {
   }
 }
 
-/** Control characters escaped and strings capped everywhere; a raw `body` text keeps its line breaks. */
+/** Control characters escaped everywhere; a raw `body` text keeps its line breaks. */
 function sanitize(node: unknown, key: string | undefined): unknown {
-  if (typeof node === "string") return capped(escapeControls(node, key === "body"));
+  if (typeof node === "string") return escapeControls(node, key === "body");
   if (Array.isArray(node)) return node.map((n) => sanitize(n, undefined));
   if (node && typeof node === "object") {
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [escapeControls(k), sanitize(v, k)]));

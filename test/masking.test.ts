@@ -1,7 +1,7 @@
 // The masking component alone: every spelling of a sent value a server might echo, each masked in
 // place or its whole string replaced by the marker, and nothing else touched.
 import { describe, expect, it } from "vitest";
-import { ENCODED_MARKER, escapeControls, REDACTED, Scrubber } from "../conformance/masking.js";
+import { ENCODED_MARKER, escapeControls, MAX_REPORT_STRING, REDACTED, Scrubber } from "../conformance/masking.js";
 
 const ACCESS_KEY = "AKLEAKCANARY0000000000000000000000000042";
 const SECRET_KEY = "SKLEAKCANARY-secret-9f8e7d6c5b4a";
@@ -113,6 +113,21 @@ describe("Scrubber.cutPoint", () => {
     const blob = `head ${b64(`${"z".repeat(30)}${ACCOUNT}`)} tail`;
     expect(scrub.cutPoint(blob, 20)).toBe(5);
     expect(scrub.cutPoint("short", 20)).toBe(5);
+  });
+});
+
+describe("Scrubber.shown", () => {
+  it("cuts a very long string before masking, never through a sent value, and says how much was left out", () => {
+    const long = `${"violation; ".repeat(744)}${ACCOUNT}${"; more".repeat(2000)}`;
+    const shown = scrub.shown({ message: long }).message;
+    expect(shown.length).toBeLessThan(MAX_REPORT_STRING + 100);
+    expect(shown).not.toContain(ACCOUNT.slice(0, 4));
+    expect(shown).toMatch(/… \(\d+ more characters not kept\)$/);
+  });
+
+  it("escapes control characters in every field and key, keeping line breaks only in a body text", () => {
+    const shown = scrub.shown({ code: "\u001b[31mX\n", body: "line 1\nline 2\u0007", "k\u001b": 1 });
+    expect(shown).toEqual({ code: "\\u001B[31mX\\n", body: "line 1\nline 2\\u0007", "k\\u001B": 1 });
   });
 });
 
