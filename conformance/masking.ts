@@ -106,6 +106,7 @@ function decodeOnce(text: string): string {
 
 /** Every textual encoding undone, layer after layer (double URL encoding, `&amp;#51;`, ...). */
 export function decodeLayers(text: string): string {
+  if (!/[%&\\\u0080-\uFFFF]/.test(text)) return text; // plain ASCII without escapes: nothing to undo
   let out = text;
   for (let i = 0; i < 4; i++) {
     const next = decodeOnce(out);
@@ -115,15 +116,21 @@ export function decodeLayers(text: string): string {
   return out;
 }
 
-/** Text hidden in base64 (standard or URL-safe, at every alignment) or hex runs. */
-function binaryViews(text: string): string[] {
+/** Printable text (ASCII or any letter): what base64 of base64, or of a JSON fragment, decodes to. */
+const LOOKS_LIKE_TEXT = /^[\t\n\r\x20-\x7e\p{L}\p{N}\p{P}\p{Zs}]*$/u;
+
+/** Runs that may be base64 (standard or URL-safe) or hex, line breaks inside removed. */
+function binaryRuns(text: string): string[] {
   const compact = text.replace(/(?:\s|\\[nrt])+/g, "");
+  return [...compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)].map((m) => m[0]);
+}
+
+/** What a run decodes to, as base64 at every alignment (a prefix may be glued to it) and as hex. */
+function decodedRun(run: string): string[] {
   const out: string[] = [];
-  for (const [run] of compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
-    for (let offset = 0; offset < 4 && run.length - offset >= 8; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("utf8"));
-  }
-  for (const [run] of compact.matchAll(/[0-9a-fA-F]{12,}/g)) {
-    for (let offset = 0; offset < 2; offset++) out.push(Buffer.from(run.slice(offset), "hex").toString("utf8"));
+  for (let offset = 0; offset < 4 && run.length - offset >= 8; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("utf8"));
+  for (const [hexRun] of run.matchAll(/[0-9a-fA-F]{12,}/g)) {
+    for (let offset = 0; offset < 2; offset++) out.push(Buffer.from(hexRun.slice(offset), "hex").toString("utf8"));
   }
   return out;
 }
@@ -144,7 +151,7 @@ const SQUEEZE =
 
 /** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
 function squeeze(text: string): string {
-  return text.normalize("NFKC").replace(SQUEEZE, "").toLowerCase();
+  return (/[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text).replace(SQUEEZE, "").toLowerCase();
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
@@ -163,6 +170,16 @@ function characterForms(ch: string): string {
   return `(?:${forms.join("|")})`;
 }
 
+/**
+ * Secrets (40-character keys, PEM lines) in place only as written or URL-encoded: a per-character
+ * pattern of a whole PEM would cost seconds to compile. Any other spelling of a secret is still
+ * found by decoding, and its whole string replaced by the marker.
+ */
+function secretPattern(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return encoded === value ? escapeRegex(value) : `${escapeRegex(value)}|${escapeRegex(encoded)}`;
+}
+
 /** A separator inside the value itself (the space in `Zoë Kim`) may be spelt as any separator. */
 function valuePattern(value: string): string {
   return chars(value)
@@ -174,11 +191,12 @@ function valuePattern(value: string): string {
 interface Sought {
   raw: string;
   replacement: string;
-  /** Global: every spelling of the value, for masking in place. */
-  pattern: RegExp;
+  /** Global: every spelling of the value, for masking in place (built when first needed). */
+  readonly pattern: RegExp;
   /** The value squeezed: found in a squeezed decoded view whatever its spelling was. */
   squeezed: string;
 }
+
 
 export interface PersonalValue {
   field: string;
@@ -196,22 +214,32 @@ const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "stri
  */
 export class Scrubber {
   private readonly sought: Sought[] = [];
+  private readonly memo = new Map<string, string>();
+  private readonly runs = new Map<string, boolean>();
 
   constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = []) {
     const seen = new Set<string>();
-    const add = (raw: string, replacement: string) => {
+    const add = (raw: string, replacement: string, spellings: (raw: string) => string) => {
       if (seen.has(raw)) return;
       seen.add(raw);
       const squeezed = squeeze(raw);
       if (squeezed.length < 2) return;
-      this.sought.push({ raw, replacement, pattern: new RegExp(valuePattern(raw), "gi"), squeezed });
+      let pattern: RegExp | undefined;
+      this.sought.push({
+        raw,
+        replacement,
+        squeezed,
+        get pattern() {
+          return (pattern ??= new RegExp(spellings(raw), "gi"));
+        },
+      });
     };
     for (const secret of secrets) {
       if (!secret || secret.length < 4) continue;
-      add(secret, REDACTED);
+      add(secret, REDACTED, secretPattern);
       // A PEM is also recognisable by its base64 body lines.
       for (const line of secret.split(/\r?\n/)) {
-        if (line.length >= 16 && !line.startsWith("-----")) add(line, REDACTED);
+        if (line.length >= 16 && !line.startsWith("-----")) add(line, REDACTED, secretPattern);
       }
     }
     for (const { field, value } of personal) {
@@ -220,7 +248,7 @@ export class Scrubber {
       const raw = String(value);
       // Short digit strings would also match unrelated numbers (codes, times); names are short by nature.
       const minimum = mask === maskName ? 2 : 6;
-      if (chars(raw).length >= minimum) add(raw, mask(raw));
+      if (chars(raw).length >= minimum) add(raw, mask(raw), valuePattern);
     }
     // Longest first, so a value that contains another is replaced whole.
     this.sought.sort((a, b) => b.raw.length - a.raw.length);
@@ -243,28 +271,66 @@ export class Scrubber {
   }
 
   /** The sought values readable in `text` once every textual encoding is undone. */
-  private present(text: string): Sought[] {
-    const plain = squeeze(decodeLayers(text));
+  private present(text: string, decoded = decodeLayers(text)): Sought[] {
+    const plain = squeeze(decoded);
     return this.sought.filter((s) => plain.includes(s.squeezed));
   }
 
-  /** True when a sent value can still be read out of `text` by decoding it (depth: base64 in base64). */
-  private readable(text: string, depth = 0): boolean {
+  /** True when a sent value can still be read out of `text` by decoding it. */
+  private readable(text: string): boolean {
     const decoded = decodeLayers(text);
-    const plain = squeeze(decoded);
-    if (this.sought.some((s) => plain.includes(s.squeezed))) return true;
-    if (depth >= 2) return false;
-    const blobs = new Set([...binaryViews(text), ...(decoded === text ? [] : binaryViews(decoded))]);
-    for (const blob of blobs) if (this.readable(blob, depth + 1)) return true;
+    return this.present(text, decoded).length > 0 || this.hidden(text, decoded, 0);
+  }
+
+  /** True when a base64 or hex run in `text` (or its decoded form) reveals a sent value. */
+  private hidden(text: string, decoded: string, depth: number): boolean {
+    const runs = new Set([...binaryRuns(text), ...(decoded === text ? [] : binaryRuns(decoded))]);
+    for (const run of runs) if (this.runReadable(run, depth)) return true;
     return false;
+  }
+
+  /** Memoised per run: the same words and ids recur in every case of a report. */
+  private runReadable(run: string, depth: number): boolean {
+    const key = `${depth}:${run}`;
+    let found = this.runs.get(key);
+    if (found === undefined) {
+      found = decodedRun(run).some((blob) => this.blobReadable(blob, depth + 1));
+      if (this.runs.size < 50_000) this.runs.set(key, found);
+    }
+    return found;
+  }
+
+  /**
+   * A decoded blob: searched as it is; only a blob that reads as text is decoded further and searched
+   * for base64 inside (base64 of base64, of a JSON fragment with \u escapes). Garbage stops here.
+   */
+  private blobReadable(blob: string, depth: number): boolean {
+    const plain = squeeze(blob);
+    if (this.sought.some((s) => plain.includes(s.squeezed))) return true;
+    if (!LOOKS_LIKE_TEXT.test(blob)) return false;
+    const decoded = decodeLayers(blob);
+    if (decoded !== blob && this.present(blob, decoded).length) return true;
+    return depth < 2 && this.hidden(blob, decoded, depth);
   }
 
   /** Free text: each sent value masked in place; a string that still reveals one becomes ENCODED_MARKER. */
   text(value: string): string {
     if (!this.sought.length) return value;
+    // Reports repeat short strings (check names, severities, header values, titles) case after case.
+    const known = this.memo.get(value);
+    if (known !== undefined) return known;
+    const out = this.scrubText(value);
+    if (value.length <= 512 && this.memo.size < 10_000) this.memo.set(value, out);
+    return out;
+  }
+
+  private scrubText(value: string): string {
+    const decoded = decodeLayers(value);
+    const found = this.present(value, decoded);
+    if (!found.length) return this.hidden(value, decoded, 0) ? ENCODED_MARKER : value;
     let out = value;
     // Every in-place spelling decodes to the value, so only values present decoded need the (costly) patterns.
-    for (const s of this.present(value)) out = out.replace(s.pattern, s.replacement);
+    for (const s of found) out = out.replace(s.pattern, s.replacement);
     return this.readable(out) ? ENCODED_MARKER : out;
   }
 
@@ -303,7 +369,9 @@ export class Scrubber {
     });
     if (spans.length < 2) return items;
     const out = [...items];
-    for (const s of this.present(joined)) {
+    // Parts of one value are written plainly (each part alone was already searched in every spelling).
+    const plain = squeeze(joined);
+    for (const s of this.sought.filter((x) => plain.includes(x.squeezed))) {
       for (const m of joined.matchAll(s.pattern)) {
         const from = m.index;
         const to = from + m[0].length;

@@ -323,6 +323,17 @@ describe("item 12(b): an answer encrypted other than RSA-OAEP-256 + A128GCM is f
     expect(c.status).toBe("failed");
   });
 
+  it("a server echoing the client private key (PEM, URL-encoded, base64) leaks none of it", async () => {
+    const pemLines = keys.privateKey.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----"));
+    const forms = [keys.privateKey, encodeURIComponent(keys.privateKey), b64(keys.privateKey), ...pemLines];
+    const server = await startEchoingServer(() => ({ contentType: "text/plain", body: `${keys.privateKey}\n${encodeURIComponent(keys.privateKey)}\n${b64(keys.privateKey)}` }));
+    const run = await against(server, ["--only", "success"], env);
+    for (const [where, text] of outputs(run)) {
+      for (const form of forms) expect(text.includes(form), `${where}: ${form.slice(0, 30)}`).toBe(false);
+    }
+    expect(JSON.stringify(caseOf(run, "success").observed.body)).toMatch(/\[redacted\]|\[masked: /);
+  });
+
   it("RSA-OAEP (SHA-1) key wrap: flagged, not decrypted", async () => {
     const c = await encryptedRun("RSA-OAEP", "A128GCM");
     expect(checkOf(c, "body-parses").ok).toBe(false);
