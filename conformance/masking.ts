@@ -49,6 +49,12 @@ const PERSONAL_FIELDS: Readonly<Record<string, (value: string) => string>> = {
   birthdate: maskBirthDate,
 };
 
+/** The mask of a personal field name (own keys only: `constructor` or `__proto__` are not fields). */
+function personalMask(key: string): ((value: string) => string) | undefined {
+  const name = key.toLowerCase();
+  return Object.hasOwn(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name] : undefined;
+}
+
 function maskField(mask: (value: string) => string, value: unknown): unknown {
   if (typeof value === "string") return mask(value);
   if (typeof value === "number" || typeof value === "bigint") return mask(String(value));
@@ -243,7 +249,7 @@ export class Scrubber {
       }
     }
     for (const { field, value } of personal) {
-      const mask = PERSONAL_FIELDS[field.toLowerCase()];
+      const mask = personalMask(field);
       if (!mask || !isLeaf(value)) continue;
       const raw = String(value);
       // Short digit strings would also match unrelated numbers (codes, times); names are short by nature.
@@ -261,7 +267,7 @@ export class Scrubber {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === "object") {
         for (const [key, value] of Object.entries(node)) {
-          if (PERSONAL_FIELDS[key.toLowerCase()]) out.push({ field: key, value });
+          if (personalMask(key)) out.push({ field: key, value });
           else walk(value);
         }
       }
@@ -344,9 +350,10 @@ export class Scrubber {
     }
     if (Array.isArray(node)) return this.splitAcross(node.map((n) => this.value(n)));
     if (node && typeof node === "object") {
-      const out: Record<string, unknown> = {};
+      // No prototype: a server's "__proto__" key stays an ordinary key.
+      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const [key, v] of Object.entries(node)) {
-        const mask = PERSONAL_FIELDS[key.toLowerCase()];
+        const mask = personalMask(key);
         let name = this.text(key);
         while (Object.prototype.hasOwnProperty.call(out, name)) name += "'";
         out[name] = mask ? maskField(mask, v) : isSecretHeader(key) && isLeaf(v) ? REDACTED : this.value(v);

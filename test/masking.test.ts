@@ -101,6 +101,14 @@ describe("Scrubber.value", () => {
     expect(scrub.value(["김", "코나", "x"])).toEqual([ENCODED_MARKER, ENCODED_MARKER, "x"]);
   });
 
+  it("keeps a server's __proto__ key as an ordinary key, masked like any other", () => {
+    const parsed = JSON.parse(`{"__proto__": {"acct": "${ACCOUNT}"}, "constructor": "kept", "a": 1}`) as unknown;
+    const out = scrub.shown(parsed) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(["__proto__", "constructor", "a"]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"acct":"********5557"},"constructor":"kept","a":1}');
+  });
+
   it("redacts secret headers by name wherever they appear", () => {
     expect(scrub.value({ "X-KM-Access-Key": "anything", "x-km-tran-token": "KMV1:..." })).toEqual({ "X-KM-Access-Key": REDACTED, "x-km-tran-token": REDACTED });
   });
