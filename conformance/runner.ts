@@ -150,7 +150,8 @@ function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<
     durationMs: Math.round(result.durationMs),
   };
   if (result.answered) {
-    const headers: Record<string, string> = {};
+    // No prototype: a header named __proto__ is kept (and masked) like any other.
+    const headers = Object.create(null) as Record<string, string>;
     result.headers.forEach((value, name) => (headers[name] = value));
     observed.headers = headers;
     observed.body = keptBody(scrub, result, body);
