@@ -530,8 +530,10 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     const wire = stringifyJson(body);
     const headers = signedHeaders(credentials, wire);
     const correlationId = headers["X-KM-Correlation-Id"];
-    // Covers reading and parsing the answer too; cheaper per call than an AbortController with its own timer.
+    // Covers reading the answer too; cheaper per call than an AbortController with its own timer.
     const signal = AbortSignal.timeout(timeoutMs);
+    // A timer cannot fire during a synchronous parse, so the deadline after it is read off the clock.
+    const deadline = performance.now() + timeoutMs;
 
     let answer: Answer | undefined;
     try {
@@ -553,7 +555,7 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
       clientPrivateKey: encryption?.clientPrivateKey,
       url,
       checkDeadline: () => {
-        if (signal.aborted) throw new KonaplateTimeoutError(timeoutMs, correlationId);
+        if (signal.aborted || performance.now() > deadline) throw new KonaplateTimeoutError(timeoutMs, correlationId);
       },
     });
   }
