@@ -139,13 +139,6 @@ type ClientPaths = {
   };
 };
 
-/** One answer as read within the cap: status, headers and the exact text. */
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Options
 
@@ -329,9 +322,9 @@ function wellFormedCorrelationId(headers: Headers): string | null {
 }
 
 /** For messages: a note when the answer carried a correlation id that is not quoted. */
-function correlationNote(headers: Headers): string {
+function correlationNote(headers: Headers, answered = wellFormedCorrelationId(headers)): string {
   const value = headers.get("x-km-correlation-id");
-  if (value === null || wellFormedCorrelationId(headers) !== null) return "";
+  if (value === null || answered !== null) return "";
   return ` (the answer's X-KM-Correlation-Id is malformed, ${value.length} characters, not quoted; the id sent is named)`;
 }
 
@@ -395,43 +388,49 @@ function statusError(response: Response, correlationId: string, url: string): Ko
   return new KonaplateResponseError("unexpected-status", status, `HTTP ${status} is not a documented status${hint}${note}`, correlationId, [], url);
 }
 
+/** The body as text, at most maxBytes decoded bytes of it; past that a too-large error and the connection is dropped. */
+async function readCapped(response: Response, maxBytes: number, correlationId: string, url: string): Promise<string> {
+  try {
+    return await readBoundedText(response, maxBytes);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    throw new KonaplateResponseError(
+      "too-large",
+      response.status,
+      `the answer is larger than maxResponseBytes (${maxBytes} bytes, counted after decompression); reading stopped there${correlationNote(response.headers)}`,
+      correlationId,
+      [],
+      url,
+    );
+  }
+}
+
 /**
- * openapi-fetch middleware for one call, reading the answer before openapi-fetch does: it reads
- * error bodies whole (no cap) and with JSON.parse (rounding 19-digit integers). A redirect or an
- * undocumented status is refused unread; otherwise at most maxBytes decoded bytes are read, the
- * exact text is kept for the call, and openapi-fetch gets the same answer with that text as body.
+ * openapi-fetch middleware for one call. A redirect or an undocumented status is refused from the
+ * status line, its body unread. A success body is left to the caller (parseAs "stream" leaves it
+ * unread too). An error body (400) is read here, within the cap, because openapi-fetch would read
+ * it whole and with JSON.parse, rounding 19-digit integers: the exact text is kept for the call and
+ * openapi-fetch gets the same answer with that text as its body.
  */
-function answerReader(maxBytes: number, sentCorrelationId: string, url: string, keep: (answer: Answer) => void): Middleware {
+function answerGuard(maxBytes: number, sentCorrelationId: string, url: string, keepErrorText: (text: string) => void): Middleware {
   return {
     async onResponse({ response }) {
-      const { status, headers } = response;
-      const correlationId = wellFormedCorrelationId(headers) ?? sentCorrelationId;
-      if (!DOCUMENTED_STATUSES.has(status)) {
+      if (response.ok && DOCUMENTED_STATUSES.has(response.status)) return undefined;
+      const correlationId = wellFormedCorrelationId(response.headers) ?? sentCorrelationId;
+      if (!DOCUMENTED_STATUSES.has(response.status)) {
         await response.body?.cancel().catch(() => {});
         throw statusError(response, correlationId, url);
       }
-      let text: string;
-      try {
-        text = await readBoundedText(response, maxBytes);
-      } catch (err) {
-        if (!(err instanceof BodyTooLargeError)) throw err;
-        throw new KonaplateResponseError(
-          "too-large",
-          status,
-          `the answer is larger than maxResponseBytes (${maxBytes} bytes, counted after decompression); reading stopped there${correlationNote(headers)}`,
-          correlationId,
-          [],
-          url,
-        );
-      }
-      keep({ status, headers, text });
-      return new Response(text, { status, statusText: response.statusText, headers });
+      const text = await readCapped(response, maxBytes, correlationId, url);
+      keepErrorText(text);
+      return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
     },
   };
 }
 
 interface ReadContext {
   sentCorrelationId: string;
+  maxBytes: number;
   clientPrivateKey: string | undefined;
   url: string;
   /** Throws the timeout error once the deadline passed: parsing and decrypting count too. */
@@ -448,11 +447,14 @@ function parseAnswerJson(text: string, status: number, what: string, correlation
   }
 }
 
-async function readAnswer(answer: Answer, context: ReadContext): Promise<VerifyAccountHolderResult> {
-  const { status, headers, text } = answer;
+async function readAnswer(response: Response, errorText: string | undefined, context: ReadContext): Promise<VerifyAccountHolderResult> {
+  const { status, headers } = response;
   const { url } = context;
-  const correlationId = wellFormedCorrelationId(headers) ?? context.sentCorrelationId;
-  const note = correlationNote(headers);
+  const answered = wellFormedCorrelationId(headers);
+  const correlationId = answered ?? context.sentCorrelationId;
+  const text = errorText ?? (await readCapped(response, context.maxBytes, correlationId, url));
+  context.checkDeadline();
+  const note = correlationNote(headers, answered);
   let body = parseAnswerJson(text, status, "the body", correlationId, url, note, describeContentType(headers.get("content-type")));
   context.checkDeadline();
   if (isObject(body) && typeof body.encData === "string" && !("response" in body)) {
@@ -535,29 +537,30 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     // A timer cannot fire during a synchronous parse, so the deadline after it is read off the clock.
     const deadline = performance.now() + timeoutMs;
 
-    let answer: Answer | undefined;
-    try {
-      await api.POST(OPERATION.path, {
-        params: { header: headers },
-        body,
-        bodySerializer: () => wire,
-        // The answer is read by answerReader; "stream" keeps openapi-fetch from reading a success body again.
-        parseAs: "stream",
-        signal,
-        middleware: [answerReader(maxResponseBytes, correlationId, url, (a) => (answer = a))],
-      });
-    } catch (err) {
-      throw transportError(err, signal, timeoutMs, correlationId, url);
-    }
-    if (!answer) throw new KonaplateNetworkError("network", correlationId, "no answer", url);
-    return readAnswer(answer, {
+    let errorText: string | undefined;
+    const context: ReadContext = {
       sentCorrelationId: correlationId,
+      maxBytes: maxResponseBytes,
       clientPrivateKey: encryption?.clientPrivateKey,
       url,
       checkDeadline: () => {
         if (signal.aborted || performance.now() > deadline) throw new KonaplateTimeoutError(timeoutMs, correlationId);
       },
-    });
+    };
+    try {
+      const { response } = await api.POST(OPERATION.path, {
+        params: { header: headers },
+        body,
+        bodySerializer: () => wire,
+        // The success body stays unread for readAnswer's capped, lossless reading.
+        parseAs: "stream",
+        signal,
+        middleware: [answerGuard(maxResponseBytes, correlationId, url, (text) => (errorText = text))],
+      });
+      return await readAnswer(response, errorText, context);
+    } catch (err) {
+      throw transportError(err, signal, timeoutMs, correlationId, url);
+    }
   }
 
   return { verifyAccountHolder };
