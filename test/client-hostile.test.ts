@@ -406,9 +406,21 @@ describe("odd values (issue 13.5)", () => {
       await server.close();
     });
 
-    it.todo(
-      "refuses 20250230 and 00000101 before sending (birthDate calendar rule: waits for the spec rule and src/validation.ts from the fidelity work)",
-    );
+    /** Ready for the calendar-date rule of birthDate (spec + src/validation.ts, fidelity's work): turn the it.todo below into it(..., impossibleBirthDates) once it is on main. */
+    const impossibleBirthDates = async () => {
+      const kona = clientFor(`${server.url}/open-api`);
+      const before = server.requests.length;
+      for (const birthDate of ["20250230", "00000101"]) {
+        const error = await caught(kona.verifyAccountHolder({ ...KONA, birthDate }));
+        expect(error).toBeInstanceOf(KonaplateValidationError);
+        expect((error as KonaplateValidationError).violations.map((v) => v.path)).toContain("birthDate");
+        expect(error.message).toContain("birthDate");
+        expectNothingSecret(error, [birthDate]);
+      }
+      expect(server.requests.length).toBe(before);
+    };
+    void impossibleBirthDates;
+    it.todo("refuses 20250230 and 00000101 before sending (waits for the birthDate calendar rule in the spec and src/validation.ts)");
 
     it("validate:false sends a birth date as given (the rule belongs to validation)", async () => {
       await clientFor(`${server.url}/open-api`, { validate: false }).verifyAccountHolder({ ...KONA, birthDate: "20250230" });
