@@ -500,6 +500,22 @@ async function decrypt(jwe: string, status: number, clientPrivateKey: string | u
   return parseAnswerJson(plaintext, status, "the decrypted body", correlationId, url, "", "decrypted");
 }
 
+/**
+ * The default fetch for the Requests openapi-fetch builds. undici's fetch(request) re-wraps the
+ * request's body stream in a TransformStream, which cost more than the rest of the client's own work
+ * per call; sending the same method, URL, headers, body, redirect mode and signal as fetch(url, init)
+ * costs a fraction of it. Everything sent comes from the Request itself.
+ */
+async function sendRequest(request: Request): Promise<Response> {
+  return fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body ? await request.text() : null,
+    redirect: request.redirect,
+    signal: request.signal,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function createKonaplateClient(options: KonaplateClientOptions): KonaplateClient {
@@ -522,7 +538,7 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     baseUrl: options.baseUrl,
     // Never follow: a redirect would carry the keys, the token and (307/308) the body to another origin.
     redirect: "manual",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? sendRequest,
   });
 
   async function verifyAccountHolder(input: VerifyAccountHolderInput): Promise<VerifyAccountHolderResult> {
