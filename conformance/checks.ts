@@ -2,7 +2,7 @@
 // which rules held and which broke. Each message says exactly what was seen.
 import { ENCRYPTION } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
-import { decryptPayload } from "../src/encryption.js";
+import { decryptPayload, describeJweHeader, jweHeader } from "../src/encryption.js";
 import { documentedStatuses, validateEnvelope, validateResponseBody, validateResponseHeaders } from "../src/validation.js";
 import type { CheckResult } from "./report.js";
 
@@ -63,28 +63,11 @@ function looksLikeHtml(text: string, contentType: string | null): boolean {
   return /^\s*</.test(text) || /^text\/html\b/i.test(contentType ?? "");
 }
 
-/** The `alg` and `enc` of a JWE compact string's protected header, as text safe to quote (or why not). */
-// TODO(lead): use the client's JWE header helper from src/encryption.ts once it lands.
-export function jweAlgorithms(jwe: string): { alg: string; enc: string } | string {
-  const [encoded] = jwe.split(".", 1);
-  let header: unknown;
-  try {
-    header = JSON.parse(Buffer.from(encoded ?? "", "base64url").toString("utf8"));
-  } catch {
-    return "its protected header is not base64url JSON";
-  }
-  if (header === null || typeof header !== "object") return "its protected header is not a JSON object";
-  const quote = (v: unknown) => (typeof v === "string" && /^[A-Za-z0-9+_-]{1,40}$/.test(v) ? v : v === undefined ? "(none)" : "(not a plain algorithm name)");
-  const { alg, enc } = header as { alg?: unknown; enc?: unknown };
-  return { alg: quote(alg), enc: quote(enc) };
-}
-
 /** Why an encrypted answer breaks the platform's scheme (RSA-OAEP-256 key wrap, A128GCM content), or undefined. */
 function encryptionProblem(jwe: string): string | undefined {
-  const seen = jweAlgorithms(jwe);
-  if (typeof seen === "string") return `encrypted answer (encData) is not a JWE the platform sends: ${seen}`;
+  const seen = jweHeader(jwe);
   if (seen.alg === ENCRYPTION.keyManagement && seen.enc === ENCRYPTION.contentEncryption) return undefined;
-  return `encrypted answer (encData) uses alg ${seen.alg}, enc ${seen.enc}; the platform encrypts with alg ${ENCRYPTION.keyManagement}, enc ${ENCRYPTION.contentEncryption}`;
+  return `encrypted answer (encData) uses ${describeJweHeader(seen)}; the platform encrypts with alg ${ENCRYPTION.keyManagement}, enc ${ENCRYPTION.contentEncryption}`;
 }
 
 /** Parses the answer (and decrypts `{"encData"}` with the client private key when one is given). */

@@ -257,7 +257,7 @@ export const ENCRYPTION = {
   keyManagement: "RSA-OAEP-256",
   keySize: 2048,
   contentEncryption: "A128GCM",
-  contentEncryptionAccepted: ["A128GCM", "A256GCM"],
+  contentEncryptionAccepted: ["A128GCM"],
 } as const;
 
 /** Case ids: the names shared by each request example and its response example. */

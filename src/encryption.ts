@@ -1,5 +1,7 @@
 // Message encryption as the platform guideline describes it: JWE compact serialization,
-// RSA-OAEP-256 key wrap with the recipient's RSA public key, A128GCM content encryption.
+// RSA-OAEP-256 key wrap with the recipient's RSA public key, A128GCM content encryption. Both
+// directions are pinned to the spec's x-konaplate-encryption: an answer encrypted any other way is
+// refused with an error naming the alg/enc it carried, so the conformance suite can flag it too.
 import { CompactEncrypt, compactDecrypt, importPKCS8, importSPKI } from "jose";
 import { ENCRYPTION } from "../generated/contract.js";
 
@@ -45,8 +47,63 @@ export async function encryptPayload(plaintext: string, serverPublicKeyPem: stri
     .encrypt(await publicKey(serverPublicKeyPem));
 }
 
-/** The plaintext of a JWE compact string (A128GCM or A256GCM content). */
+/** A JWE's protected header as far as it matters here; each value only when it is a plain algorithm name. */
+export interface JweHeader {
+  /** e.g. "RSA-OAEP-256"; undefined when absent or not a plain name. */
+  alg: string | undefined;
+  /** e.g. "A128GCM"; undefined when absent or not a plain name. */
+  enc: string | undefined;
+}
+
+// A server writes the header: only short algorithm-like names are repeated, anything else is described.
+const ALGORITHM_NAME = /^[A-Za-z0-9+_-]{1,32}$/;
+
+/** alg and enc of a JWE compact string's protected header, read without decrypting (and without trusting it). */
+export function jweHeader(jwe: string): JweHeader {
+  const none: JweHeader = { alg: undefined, enc: undefined };
+  const first = jwe.slice(0, Math.max(0, jwe.indexOf(".")));
+  if (!first || first.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(first)) return none;
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(first, "base64url").toString("utf8"));
+  } catch {
+    return none;
+  }
+  if (header === null || typeof header !== "object") return none;
+  const plain = (v: unknown) => (typeof v === "string" && ALGORITHM_NAME.test(v) ? v : undefined);
+  return { alg: plain((header as { alg?: unknown }).alg), enc: plain((header as { enc?: unknown }).enc) };
+}
+
+/** A JWE header as words for a message: `alg RSA-OAEP-256, enc A256GCM` (a missing or odd value says so). */
+export function describeJweHeader({ alg, enc }: JweHeader): string {
+  return `alg ${alg ?? "(missing or not a plain name)"}, enc ${enc ?? "(missing or not a plain name)"}`;
+}
+
+/** An answer encrypted with other algorithms than the platform's: the message names what it carried. */
+export class JweAlgorithmError extends Error {
+  override name = "JweAlgorithmError";
+  readonly header: JweHeader;
+
+  constructor(header: JweHeader) {
+    super(
+      `encrypted with ${describeJweHeader(header)}; the platform uses alg ${KEY_ALGORITHM}, enc ${ENCRYPTION.contentEncryption} ` +
+        `(accepted: ${ENCRYPTION.contentEncryptionAccepted.join(", ")})`,
+    );
+    this.header = header;
+  }
+}
+
+const ACCEPTED_CONTENT: readonly string[] = ENCRYPTION.contentEncryptionAccepted;
+
+/**
+ * The plaintext of a JWE compact string. Its protected header must say alg RSA-OAEP-256 and an
+ * accepted enc (the spec's contentEncryptionAccepted: A128GCM); otherwise a JweAlgorithmError.
+ */
 export async function decryptPayload(jwe: string, clientPrivateKeyPem: string): Promise<string> {
+  const header = jweHeader(jwe);
+  if (header.alg !== KEY_ALGORITHM || header.enc === undefined || !ACCEPTED_CONTENT.includes(header.enc)) {
+    throw new JweAlgorithmError(header);
+  }
   const { plaintext } = await compactDecrypt(jwe, await privateKey(clientPrivateKeyPem), {
     keyManagementAlgorithms: [KEY_ALGORITHM],
     contentEncryptionAlgorithms: [...ENCRYPTION.contentEncryptionAccepted],

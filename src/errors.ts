@@ -2,6 +2,7 @@
 // errors; these are for everything else. An error carries only safe facts: its kind, the correlation
 // id, the status, and a sanitized cause message. Never the request, its headers, the credentials or
 // the underlying error object, because any of those would leak through util.inspect or JSON.
+import { constants as osConstants } from "node:os";
 import type { Violation } from "./validation.js";
 
 export type KonaplateErrorKind =
@@ -16,8 +17,8 @@ export type ValidationErrorKind = "invalid-input" | "unsafe-integer";
 export type ConfigurationErrorKind = "invalid-options";
 export type TimeoutErrorKind = "timeout";
 export type NetworkErrorKind = "refused" | "reset" | "dns" | "network";
-export type ResponseErrorKind = "non-json" | "missing-envelope" | "invalid-envelope" | "unexpected-status";
-export type EncryptionErrorKind = "encrypt-failed" | "decrypt-failed" | "missing-private-key";
+export type ResponseErrorKind = "non-json" | "missing-envelope" | "invalid-envelope" | "unexpected-status" | "redirect" | "too-large";
+export type EncryptionErrorKind = "encrypt-failed" | "decrypt-failed" | "missing-private-key" | "unexpected-algorithm";
 
 /** The fields `toJSON()` returns: everything an error may safely show. */
 export interface KonaplateErrorJson {
@@ -26,6 +27,8 @@ export interface KonaplateErrorJson {
   message: string;
   correlationId: string | undefined;
   status?: number;
+  /** The URL called (origin and path; never credentials), on network and response errors. */
+  url?: string;
   violations?: Violation[];
   cause?: string;
 }
@@ -113,33 +116,59 @@ const NETWORK_MESSAGES: Record<NetworkErrorKind, string> = {
 /** The request could not be delivered or the connection broke: refused, reset, DNS. */
 export class KonaplateNetworkError extends KonaplateError {
   declare readonly kind: NetworkErrorKind;
+  /** The URL called (origin and path), when known. */
+  readonly url: string | undefined;
 
-  constructor(kind: NetworkErrorKind, correlationId: string, cause: string) {
-    super(kind, `Konaplate request failed: ${NETWORK_MESSAGES[kind]} [${cause}]`, { correlationId, cause });
+  /** `url` is the URL called; a refused connection also names its host and port. */
+  constructor(kind: NetworkErrorKind, correlationId: string, cause: string, url?: string) {
+    const where = url ? ` (POST ${url}${kind === "refused" ? `, nothing listens at ${hostAndPort(url)}` : ""})` : "";
+    super(kind, `Konaplate request failed: ${NETWORK_MESSAGES[kind]}${where} [${cause}]`, { correlationId, cause });
+    this.url = url;
+  }
+
+  override toJSON(): KonaplateErrorJson {
+    const json = super.toJSON();
+    if (this.url !== undefined) json.url = this.url;
+    return json;
   }
 }
 
-/** An answer arrived but is not a documented outcome: unexpected status, non-JSON, missing or invalid envelope. */
+function hostAndPort(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname}:${port || (protocol === "https:" ? "443" : "80")}`;
+}
+
+/**
+ * An answer arrived but is not a documented outcome: unexpected status, a redirect (never followed),
+ * larger than maxResponseBytes, non-JSON (or nested too deep), missing or invalid envelope.
+ */
 export class KonaplateResponseError extends KonaplateError {
   declare readonly kind: ResponseErrorKind;
   readonly status: number;
   /** For envelope faults: the violated paths and rules. */
   readonly violations: Violation[];
+  /** The URL called (origin and path), when known. */
+  readonly url: string | undefined;
 
-  constructor(kind: ResponseErrorKind, status: number, detail: string, correlationId: string, violations: Violation[] = []) {
-    super(kind, `Konaplate answer is not a documented outcome (HTTP ${status}): ${detail}`, { correlationId, cause: kind });
+  constructor(kind: ResponseErrorKind, status: number, detail: string, correlationId: string, violations: Violation[] = [], url?: string) {
+    super(kind, `Konaplate answer is not a documented outcome (HTTP ${status}${url ? ` from POST ${url}` : ""}): ${detail}`, { correlationId, cause: kind });
     this.status = status;
     this.violations = violations;
+    this.url = url;
   }
 
   override toJSON(): KonaplateErrorJson {
     const json: KonaplateErrorJson = { ...super.toJSON(), status: this.status };
+    if (this.url !== undefined) json.url = this.url;
     if (this.violations.length) json.violations = this.violations;
     return json;
   }
 }
 
-/** Encrypting the request or decrypting the answer failed, or the answer is encrypted without a key to read it. */
+/**
+ * Encrypting the request or decrypting the answer failed, the answer is encrypted without a key to
+ * read it, or it is encrypted with other algorithms than the platform's (`unexpected-algorithm`).
+ */
 export class KonaplateEncryptionError extends KonaplateError {
   declare readonly kind: EncryptionErrorKind;
 
@@ -162,4 +191,23 @@ export function underlyingFailure(err: unknown): { code?: string; message?: stri
     e = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
   }
   return message === undefined ? {} : { message };
+}
+
+// Error codes Node and undici set: errno names (ECONNREFUSED), undici's (UND_ERR_SOCKET), Node's
+// (ERR_INVALID_URL) and OpenSSL's certificate codes. A custom fetch may put any text in `code`.
+// (getaddrinfo's are not errno names: ENOTFOUND, EAI_AGAIN.)
+const ERRNO_NAMES = new Set([...Object.keys(osConstants.errno), "ENOTFOUND", "ENODATA", "ESERVFAIL", "EREFUSED", "ETIMEOUT"]);
+const LIBRARY_CODE = /^(?:EAI_[A-Z]{2,12}|UND_ERR_[A-Z_]{1,40}|ERR_[A-Z0-9_]{1,60}|(?:CERT|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO|HOSTNAME)_[A-Z_]{1,50})$/;
+
+/** The code when it is one Node, undici or OpenSSL would set; anything else is not repeated. */
+export function safeErrorCode(code: unknown): string | undefined {
+  return typeof code === "string" && (ERRNO_NAMES.has(code) || LIBRARY_CODE.test(code)) ? code : undefined;
+}
+
+const PLAIN_NAME = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
+
+/** An error's class name when it is a plain identifier ("TypeError"), else "Error": a name can be set to any text. */
+export function safeErrorName(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  return PLAIN_NAME.test(err.name) ? err.name : "Error";
 }

@@ -1,6 +1,7 @@
 // The package's public entry: the client, its typed errors, and the tables generated from the spec.
 export {
   createKonaplateClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIME_ZONE,
   DEFAULT_TIMEOUT_MS,
   type EncryptionOptions,
@@ -32,6 +33,7 @@ export {
   type TimeoutErrorKind,
   type ValidationErrorKind,
 } from "./errors.js";
+export { describeJweHeader, jweHeader, JweAlgorithmError, type JweHeader } from "./encryption.js";
 export type { Violation } from "./validation.js";
 export { SUPPORTED_TIME_ZONES } from "./signing.js";
 export { parseJson, stringifyJson } from "./json.js";

@@ -1,6 +1,7 @@
 // What every Konaplate request carries besides its body: correlation id, request time and the
 // HMAC integrity token. One implementation, used by the client and the conformance runner alike.
 import { createHmac, randomInt } from "node:crypto";
+import type { operations } from "../generated/schema.js";
 
 /** Fixed UTC offsets in minutes. Korea has no daylight saving time, so KST is always +09:00. */
 const ZONE_OFFSETS: Readonly<Record<string, number>> = { KST: 540, UTC: 0, GMT: 0, JST: 540 };
@@ -57,9 +58,12 @@ export interface Credentials {
   cryptoKeyId?: string | undefined;
 }
 
+/** The request headers in the spec's own type, so a call that sends them is checked by tsc. */
+export type SignedHeaders = operations["verifyAccountHolder"]["parameters"]["header"];
+
 /** All Konaplate request headers for one exact body string, at one instant. */
-export function signedHeaders(credentials: Credentials, body: string, instant = new Date()): Record<string, string> {
-  const headers: Record<string, string> = {
+export function signedHeaders(credentials: Credentials, body: string, instant = new Date()): SignedHeaders {
+  const headers: SignedHeaders = {
     "X-KM-User-AspId": credentials.aspId,
     "X-KM-Correlation-Id": correlationId(instant, credentials.timeZone),
     "X-KM-Access-Key": credentials.accessKey,
