@@ -110,7 +110,7 @@ export const BANKS = {
   },
   "012": {
     ko: "지역농축협",
-    en: "Local Nonghyup/Suhyup co-ops",
+    en: "Local agricultural and livestock co-ops (member Nonghyup and Chukhyup)",
   },
   "023": {
     ko: "SC은행",
@@ -266,8 +266,10 @@ export type CaseId = (typeof CASE_IDS)[number];
 
 export interface CaseDefinition {
   id: CaseId;
-  /** The page's test-data title. */
+  /** The page's test-data title, verbatim (two cases share one: the page lists 002_004 twice). */
   title: string;
+  /** What the page's title does not say: an English gloss, where the request's values come from. */
+  description: string | null;
   /** code is null where the documentation gives none: any well-formed code is then accepted. */
   expected: { status: 200 | 400; code: DocumentedCode | null };
   /** The code the mock answers (a placeholder where the documentation gives none). */
@@ -281,7 +283,8 @@ export interface CaseDefinition {
 export const CASES: readonly CaseDefinition[] = [
   {
     id: "success",
-    title: "200 - 성공 테스트 (success)",
+    title: "200 - 성공 테스트",
+    description: "Success. The member, birth date, bank and account are the public sandbox's test member (source `sandbox`, not the page); the userId 2^53+1 is the kit's choice, so every path must keep all digits.",
     expected: {
       status: 200,
       code: "000_000",
@@ -301,6 +304,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_001",
     title: "400 - 계좌의 길이가 잘못되었거나 숫자가 아닌 값을 포함하고 있습니다.",
+    description: "The account number carries a letter, so this request breaks the body schema on purpose.",
     expected: {
       status: 400,
       code: "002_001",
@@ -323,6 +327,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_002",
     title: "400 - PG사와 통신 오류가 발생하여 계좌의 예금주 실명 조회 실패 했습니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_002",
@@ -342,6 +347,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_003",
     title: "400 - 계좌의 예금주 실명과 회원의 실명이 다릅니다.",
+    description: "The sandbox test member's account (source `sandbox`) with another member name (the kit's choice).",
     expected: {
       status: 400,
       code: "002_003",
@@ -361,6 +367,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_004",
     title: "400 - 은행 업무 개시 전으로 계좌 정보 수신 불가능 합니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_004",
@@ -380,6 +387,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_005",
     title: "400 - 입력한 회원 정보(생년월일)로 은행 계좌 정보를 찾을 수 없습니다.",
+    description: "The sandbox test member's account (source `sandbox`) with a birth date that is not the holder's (the kit's choice).",
     expected: {
       status: 400,
       code: "002_005",
@@ -399,6 +407,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_006",
     title: "400 - 은행의 서비스 가능 시간이 아님에 따라(시스템 점검/야간 지연 등) 계좌 정보 확인 불가능 합니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_006",
@@ -418,6 +427,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_007",
     title: "400 - 입력한 계좌 번호로 은행 계좌를 찾을 수 없습니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_007",
@@ -437,6 +447,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_008",
     title: "400 - 거래 불가 상태의 계좌입니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_008",
@@ -456,6 +467,7 @@ export const CASES: readonly CaseDefinition[] = [
   {
     id: "002_009",
     title: "400 - 입력한 계좌는 실명 확인 용도로 사용할 수 없습니다.",
+    description: null,
     expected: {
       status: 400,
       code: "002_009",
@@ -474,7 +486,8 @@ export const CASES: readonly CaseDefinition[] = [
   },
   {
     id: "002_004-repeat",
-    title: "400 - 은행 업무 개시 전으로 계좌 정보 수신 불가능 합니다. (listed twice on the page)",
+    title: "400 - 은행 업무 개시 전으로 계좌 정보 수신 불가능 합니다.",
+    description: "Listed twice on the page, with the same title. Bank `020` (Woori) is the kit's choice, to exercise a second bank; the page names none.",
     expected: {
       status: 400,
       code: "002_004",
@@ -493,7 +506,8 @@ export const CASES: readonly CaseDefinition[] = [
   },
   {
     id: "system-delay",
-    title: "400 - 시스템 처리 지연으로 인한 오류입니다. (system processing delay)",
+    title: "400 - 시스템 처리 지연으로 인한 오류입니다.",
+    description: "System processing delay. The page gives no request for it; these values are the kit's choice.",
     expected: {
       status: 400,
       code: null,
@@ -512,7 +526,8 @@ export const CASES: readonly CaseDefinition[] = [
   },
   {
     id: "non-participant",
-    title: "400 - 미참가 기관일 경우 발생합니다. (institution does not participate)",
+    title: "400 - 미참가 기관일 경우 발생합니다.",
+    description: "The institution does not participate. Bank `261` (Kyobo Securities) is the kit's choice, not a fact: the page does not say which institutions do not participate.",
     expected: {
       status: 400,
       code: null,

@@ -10,12 +10,11 @@ export interface paths {
         put?: never;
         /**
          * 계좌 예금주 실명 검증 — Verify account holder real name
-         * @description 회원의 이름과 입력 계좌 예금주명의 동일 여부를 확인 합니다. 계좌 등록 회원이 카드에 잔액을
-         *     충전하기 위해서는 출금 계좌를 등록해야 합니다. 이를 위해서 다음의 2단계를 진행하게 됩니다.
-         *     1. 계좌 예금주 실명 검증 2. ARS 인증. 계좌가 등록되며 계좌를 통해 선불 카드를 충전할 수 있습니다.
+         * @description 회원의 이름과 입력 계좌 예금주명의 동일 여부를 확인 합니다.
+         *     * 계좌 등록 회원이 카드에 잔액을 충전하기 위해서는 출금 계좌를 등록해야 합니다. 이를 위해서 다음의 2단계를 진행하게 됩니다. 1. 계좌 예금주 실명 검증 2. ARS 인증 계좌가 등록되며 계좌를 통해 선불 카드를 충전할 수 있습니다.
          *
-         *     Checks that the member's name equals the holder name of the given bank account
-         *     (synchronous). It is step 1 of registering a withdrawal account; step 2 is ARS phone
+         *     (The page's words above; in English:) Checks that the member's name equals the holder name
+         *     of the given bank account (synchronous). It is step 1 of registering a withdrawal account; step 2 is ARS phone
          *     authentication. Only then can the member top up a prepaid card from that account.
          *
          *     **Authentication** is carried by request headers, not an OpenAPI security scheme, because
@@ -23,9 +22,10 @@ export interface paths {
          *     `X-KM-Tran-Token`; hence `security: []`.
          *
          *     **Test data.** The page lists 13 test cases; each is one named example below, request and
-         *     response sharing the name (the kit's case id). Request values are illustrative defaults:
-         *     a real sandbox decides outcomes by its own test members, so the conformance suite lets you
-         *     override each case's request.
+         *     response sharing the name (the kit's case id), its summary the page's title verbatim.
+         *     Request values are illustrative defaults (`x-konaplate-source` says which are the sandbox's
+         *     test member and which are the kit's choice): a real sandbox decides outcomes by its own test
+         *     members, so the conformance suite lets you override each case's request.
          */
         post: operations["verifyAccountHolder"];
         delete?: never;
@@ -50,14 +50,23 @@ export interface components {
             /** @description 은행 계좌번호 — bank account number, digits only (error `002_001` otherwise). */
             bankAccount: string;
             bankCode: components["schemas"]["BankCode"];
-            /** @description 회원 생년월일 — member's birth date, `yyyyMMdd`. */
+            /**
+             * Format: date-yyyymmdd
+             * @description 회원 생년월일 — member's birth date, `yyyyMMdd` (형식 : yyyyMMdd). The pattern fixes the
+             *     shape; format `date-yyyymmdd` (the kit's, checked by its validator) adds that the date
+             *     must exist in the Gregorian calendar, years 0001–9999: `20250230` and `00000101` fit the
+             *     pattern but are refused.
+             */
             birthDate: string;
             userId: components["schemas"]["UserId"];
             /** @description 회원 이름 — member's real name (Korean names), compared with the account holder's name. */
             userName: string;
         };
         /**
-         * @description 회원 ID — the member's unique id, given at signup; 1 … 9999999999999999999 (19 nines).
+         * @description 회원 ID
+         *     - 회원가입 시 부여되는 회원의 고유 ID입니다.
+         *
+         *     The member's unique id, given at signup; 1 … 9999999999999999999 (19 nines).
          *     This exceeds both 2^53-1 (JavaScript's safe integers) and int64, so there is no `format`:
          *     read and write it as an exact decimal integer (the kit uses `bigint` and lossless JSON).
          */
@@ -73,7 +82,7 @@ export interface components {
          *     - `003` IBK기업은행 (IBK Industrial Bank of Korea)
          *     - `002` 산업은행 (KDB Korea Development Bank)
          *     - `011` NH농협은행 (NH Nonghyup Bank)
-         *     - `012` 지역농축협 (Local Nonghyup/Suhyup co-ops)
+         *     - `012` 지역농축협 (Local agricultural and livestock co-ops (member Nonghyup and Chukhyup))
          *     - `023` SC은행 (SC First Bank)
          *     - `090` 카카오뱅크 (KakaoBank)
          *     - `071` 우체국 (Korea Post)
@@ -112,7 +121,8 @@ export interface components {
         /**
          * ResponseCode
          * @description A well-formed result code `NNN_NNN`. Not every code is documented: two documented test
-         *     cases come without one, so any code of this shape is valid.
+         *     cases come without one, so any code of this shape is valid. The shape is the kit's inference
+         *     from the documented codes (`000_000`, `002_001` …); no source states a format.
          */
         ResponseCode: string;
         /**
@@ -164,33 +174,70 @@ export interface components {
                 code?: string;
             };
         };
+        /**
+         * VerifyAccountHolderBody
+         * @description The request body on the wire: an object with `encData` is the encrypted form
+         *     (`EncryptedPayload`), any other body is judged as the plain form
+         *     (`VerifyAccountHolderRequest`). A condition, not `oneOf`, so a broken rule of one form is
+         *     reported once, never again as a mismatch of the other form.
+         */
+        VerifyAccountHolderBody: components["schemas"]["EncryptedPayload"] | components["schemas"]["VerifyAccountHolderRequest"];
+        /**
+         * SuccessBody
+         * @description The 200 answer on the wire; with `encData` it is the encrypted form, otherwise the plain `SuccessEnvelope`.
+         */
+        SuccessBody: components["schemas"]["EncryptedPayload"] | components["schemas"]["SuccessEnvelope"];
+        /**
+         * ErrorBody
+         * @description The 400 answer on the wire; with `encData` it is the encrypted form, otherwise the plain `ErrorEnvelope`.
+         */
+        ErrorBody: components["schemas"]["EncryptedPayload"] | components["schemas"]["ErrorEnvelope"];
     };
     responses: never;
     parameters: {
         /**
-         * @description ASP ID — 서비스 사업자에게 부여한 ID입니다 (given to the service provider at contract time). Length 15.
+         * @description ASP ID
+         *     - 서비스 사업자에게 부여한 ID입니다.
+         *     - ID는 계약 시 제공됩니다.
+         *
+         *     Given to the service provider at contract time (15 characters).
          * @example KONAPLATEASP001
          */
         UserAspId: string;
         /**
-         * @description 전문 추적을 위한 거래번호 — transaction number that traces one exchange.
+         * @description 전문 추적을 위한 거래번호
+         *     - 형식 : yyMMddHHmiSS-xxxxxxx
+         *     - xxxxxxx : 7자리, Hex String
+         *
+         *     Transaction number that traces one exchange: 12 time digits `yyMMddHHmmss` (the page's `mi`
+         *     is minutes), `-`, 7 hex characters.
          * @example 261124231500-0a1b2c3
          */
         CorrelationId: components["schemas"]["CorrelationId"];
         /**
-         * @description 프로젝트에서 생성된 Access Key — the project's access key (40 characters). The page marks it
-         *     *conditional*: it is absent only for callback APIs, so this operation requires it.
+         * @description 프로젝트에서 생성된 Access Key
+         *     - Callback API 인 경우는 제외합니다.
+         *
+         *     The project's access key (40 characters). The page marks it *conditional*: it is absent only
+         *     for callback APIs, so this operation requires it.
          * @example AK00000000000000000000000000000000000001
          */
         AccessKey: string;
         /**
-         * @description 데이터암복호화 키 ID — id of the data encryption key, issued when the provider's project was
-         *     created (32 characters). Required when the body is encrypted (Data Encryption = Y).
+         * @description 데이터암복호화 키 ID
+         *     - 서비스 사업자의 프로젝트에서 생성 시 부여한 ID입니다
+         *     - 데이터 암호화 요청 시 필수 입력값입니다. (Data Encryption = Y)
+         *
+         *     Id of the data encryption key, issued when the provider's project was created (32
+         *     characters). Required when the body is encrypted.
          * @example 0123456789abcdef0123456789abcdef
          */
         CryptoKeyId: components["schemas"]["CryptoKeyId"];
         /**
-         * @description Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
+         * @description 공통 Header 정보 - X-KM-Tran-Token
+         *
+         *     (The page's words, a no-break space included: it refers to the platform's common header
+         *     information, whose guideline defines the token.) Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
          *     Base64(HMAC-SHA256(secretKey, body)), where `body` is the exact request body string on the
          *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters. The secret key is issued
          *     with the access key when the provider's project is created; it never travels itself.
@@ -198,12 +245,17 @@ export interface components {
          */
         TranToken: string;
         /**
-         * @description 클라이언트 요청 시간 — client request time `yyyyMMddHHmmss` (14 digits), wall clock in `X-KM-Time-Zone`.
+         * @description 클라이언트 요청 시간
+         *     - 형식 : YYYYMMDDHHMMSS
+         *
+         *     Client request time `yyyyMMddHHmmss` (14 digits), wall clock in `X-KM-Time-Zone`.
          * @example 20261124231500
          */
         TranTime: string;
         /**
-         * @description 시간대 정보 — time zone of `X-KM-Tran-Time`, three capital letters (`UTC`, `KST`, ...).
+         * @description 시간대 정보 (UTC, KST, ...)
+         *
+         *     Time zone of `X-KM-Tran-Time`, three characters.
          * @example KST
          */
         TimeZone: string;
@@ -211,14 +263,22 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description 전문 추적을 위한 거래번호 — tracking number of the exchange, same format as the request
-         *     header; expected to echo the request's.
+         * @description 전문 추적을 위한 거래번호
+         *     - 형식 : yyMMddHHmiSS-xxxxxxx
+         *     - xxxxxxx : 7자리, Hex String
+         *
+         *     Tracking number of the exchange, same format as the request header; expected to echo the
+         *     request's.
          * @example 261124231500-0a1b2c3
          */
         CorrelationId: components["schemas"]["CorrelationId"];
         /**
-         * @description 데이터암복호화 키 ID — id of the key the answer is encrypted for. For callbacks the earliest
-         *     key issued to the provider is used.
+         * @description 데이터암복호화 키 ID
+         *     - 서비스 사업자의 프로젝트에서 생성 시 부여한 ID입니다
+         *     - Callback으로 전달될 경우 서비스 사업자에게 발급된 키 중 가장 먼저 발급된 키를 사용 합니다.
+         *
+         *     Id of the key the answer is encrypted for, given when the provider's project was created
+         *     (32 characters). For callbacks, the earliest key issued to the provider is used.
          * @example 0123456789abcdef0123456789abcdef
          */
         CryptoKeyId: components["schemas"]["CryptoKeyId"];
@@ -232,29 +292,48 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ASP ID — 서비스 사업자에게 부여한 ID입니다 (given to the service provider at contract time). Length 15.
+                 * @description ASP ID
+                 *     - 서비스 사업자에게 부여한 ID입니다.
+                 *     - ID는 계약 시 제공됩니다.
+                 *
+                 *     Given to the service provider at contract time (15 characters).
                  * @example KONAPLATEASP001
                  */
                 "X-KM-User-AspId": components["parameters"]["UserAspId"];
                 /**
-                 * @description 전문 추적을 위한 거래번호 — transaction number that traces one exchange.
+                 * @description 전문 추적을 위한 거래번호
+                 *     - 형식 : yyMMddHHmiSS-xxxxxxx
+                 *     - xxxxxxx : 7자리, Hex String
+                 *
+                 *     Transaction number that traces one exchange: 12 time digits `yyMMddHHmmss` (the page's `mi`
+                 *     is minutes), `-`, 7 hex characters.
                  * @example 261124231500-0a1b2c3
                  */
                 "X-KM-Correlation-Id": components["parameters"]["CorrelationId"];
                 /**
-                 * @description 프로젝트에서 생성된 Access Key — the project's access key (40 characters). The page marks it
-                 *     *conditional*: it is absent only for callback APIs, so this operation requires it.
+                 * @description 프로젝트에서 생성된 Access Key
+                 *     - Callback API 인 경우는 제외합니다.
+                 *
+                 *     The project's access key (40 characters). The page marks it *conditional*: it is absent only
+                 *     for callback APIs, so this operation requires it.
                  * @example AK00000000000000000000000000000000000001
                  */
                 "X-KM-Access-Key": components["parameters"]["AccessKey"];
                 /**
-                 * @description 데이터암복호화 키 ID — id of the data encryption key, issued when the provider's project was
-                 *     created (32 characters). Required when the body is encrypted (Data Encryption = Y).
+                 * @description 데이터암복호화 키 ID
+                 *     - 서비스 사업자의 프로젝트에서 생성 시 부여한 ID입니다
+                 *     - 데이터 암호화 요청 시 필수 입력값입니다. (Data Encryption = Y)
+                 *
+                 *     Id of the data encryption key, issued when the provider's project was created (32
+                 *     characters). Required when the body is encrypted.
                  * @example 0123456789abcdef0123456789abcdef
                  */
                 "X-KM-Crypto-Key-Id"?: components["parameters"]["CryptoKeyId"];
                 /**
-                 * @description Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
+                 * @description 공통 Header 정보 - X-KM-Tran-Token
+                 *
+                 *     (The page's words, a no-break space included: it refers to the platform's common header
+                 *     information, whose guideline defines the token.) Integrity token: `KMV1:` + request time as 17 digits `yyyyMMddHHmmssSSS` + `:` +
                  *     Base64(HMAC-SHA256(secretKey, body)), where `body` is the exact request body string on the
                  *     wire (after encryption, if any). 5 + 17 + 1 + 44 = 67 characters. The secret key is issued
                  *     with the access key when the provider's project is created; it never travels itself.
@@ -262,12 +341,17 @@ export interface operations {
                  */
                 "X-KM-Tran-Token": components["parameters"]["TranToken"];
                 /**
-                 * @description 클라이언트 요청 시간 — client request time `yyyyMMddHHmmss` (14 digits), wall clock in `X-KM-Time-Zone`.
+                 * @description 클라이언트 요청 시간
+                 *     - 형식 : YYYYMMDDHHMMSS
+                 *
+                 *     Client request time `yyyyMMddHHmmss` (14 digits), wall clock in `X-KM-Time-Zone`.
                  * @example 20261124231500
                  */
                 "X-KM-Tran-Time": components["parameters"]["TranTime"];
                 /**
-                 * @description 시간대 정보 — time zone of `X-KM-Tran-Time`, three capital letters (`UTC`, `KST`, ...).
+                 * @description 시간대 정보 (UTC, KST, ...)
+                 *
+                 *     Time zone of `X-KM-Tran-Time`, three characters.
                  * @example KST
                  */
                 "X-KM-Time-Zone": components["parameters"]["TimeZone"];
@@ -281,7 +365,7 @@ export interface operations {
          */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VerifyAccountHolderRequest"] | components["schemas"]["EncryptedPayload"];
+                "application/json": components["schemas"]["VerifyAccountHolderBody"];
             };
         };
         responses: {
@@ -293,7 +377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SuccessEnvelope"] | components["schemas"]["EncryptedPayload"];
+                    "application/json": components["schemas"]["SuccessBody"];
                 };
             };
             /**
@@ -308,7 +392,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["EncryptedPayload"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

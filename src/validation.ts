@@ -15,6 +15,30 @@ export interface Violation {
 
 type Schema = Record<string, unknown>;
 
+/** Days of a month in the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * The spec's own `format` names (JSON Schema leaves unknown formats to the validator). Each is
+ * described where the spec uses it; validators other than the kit's (Prism) ignore them.
+ */
+export const SPEC_FORMATS: Readonly<Record<string, (value: string) => boolean>> = {
+  /**
+   * A `yyyyMMdd` date names a day that exists: not 20250230, not year 0000. Only the calendar is
+   * judged; the shape (8 digits, month 01–12, day 01–31) is the pattern's rule, so a value breaking
+   * it is not reported twice.
+   */
+  "date-yyyymmdd": (value) => {
+    const m = /^([0-9]{4})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$/.exec(value);
+    if (!m) return true;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return year >= 1 && day <= daysInMonth(year, month);
+  },
+};
+
 const SPEC_TEXT = readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8");
 const SPEC_ID = "https://konaplate.contract-kit/openapi.json";
 /** For AJV: plain numbers (bounds past 2^53 are rounded here; exactIntegerViolations restores them). */
@@ -27,6 +51,7 @@ const operationPointer = `#/paths/${OPERATION.path.replace(/~/g, "~0").replace(/
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, unicodeRegExp: true });
 addFormats(ajv);
+for (const [name, validate] of Object.entries(SPEC_FORMATS)) ajv.addFormat(name, { type: "string", validate });
 // OpenAPI's annotation keywords and this spec's x- extensions: known words, not typos.
 ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...collectExtensions(spec)]);
 // Only components and paths hold schemas; refs into them are rebased under $defs (see rebaseRefs).
@@ -122,11 +147,22 @@ function toViolation(error: ErrorObject): Violation {
   return { path: path || "(body)", rule: error.keyword, message: `${path || "body"} ${detail}` };
 }
 
+/** The `then` or `else` of an `if: {required: [...]}` that `value` takes (the spec's only kind of condition). */
+function conditionalBranch(schema: Schema, value: unknown): Schema | undefined {
+  const condition = schema.if as Schema | undefined;
+  if (!condition) return undefined;
+  const required = (condition.required as string[] | undefined) ?? [];
+  const taken = value !== null && typeof value === "object" && !Array.isArray(value) && required.every((key) => key in value);
+  return (taken ? schema.then : schema.else) as Schema | undefined;
+}
+
 /** Integer bounds compared exactly, for values AJV could only see rounded. */
 function exactIntegerViolations(schema: Schema, value: unknown, path: string): Violation[] {
   if (typeof schema.$ref === "string") return exactIntegerViolations(resolve(exactSpec, schema.$ref), value, path);
   const out: Violation[] = [];
   for (const part of (schema.allOf as Schema[] | undefined) ?? []) out.push(...exactIntegerViolations(part, value, path));
+  const branch = conditionalBranch(schema, value);
+  if (branch) out.push(...exactIntegerViolations(branch, value, path));
   if (schema.type === "integer" && (typeof value === "bigint" || typeof value === "number") && Number.isInteger(Number(value))) {
     const exact = BigInt(value);
     const bound = (b: unknown) => (isLosslessNumber(b) ? BigInt((b as LosslessNumber).value) : typeof b === "number" ? BigInt(b) : null);
@@ -144,9 +180,13 @@ function exactIntegerViolations(schema: Schema, value: unknown, path: string): V
   return out;
 }
 
+// AJV adds `must match "then"/"else" schema` to the broken rule of the branch it took: a summary
+// of errors already listed, not a rule of its own, so one broken rule stays one violation.
+const isBranchSummary = (error: ErrorObject) => error.keyword === "if";
+
 function run(pointer: string, value: unknown): Violation[] {
   const { validate } = compiled(pointer);
-  const violations = validate(forAjv(value)) ? [] : (validate.errors ?? []).map(toViolation);
+  const violations = validate(forAjv(value)) ? [] : (validate.errors ?? []).filter((e) => !isBranchSummary(e)).map(toViolation);
   // Only where AJV found no fault of its own at that path: a rounded bound check there may be wrong.
   const exact = exactIntegerViolations(resolve(exactSpec, pointer), value, "");
   const seen = new Set(violations.map((v) => `${v.path}|${v.rule}`));
@@ -155,6 +195,8 @@ function run(pointer: string, value: unknown): Violation[] {
 
 export const schemaPointers = {
   requestBody: "#/components/schemas/VerifyAccountHolderRequest",
+  /** The request body as it travels: plain, or `{"encData"}` when encrypted. */
+  requestWireBody: `${operationPointer}/requestBody/content/application~1json/schema`,
   encryptedPayload: "#/components/schemas/EncryptedPayload",
   /** The wire schema of a documented status (plain envelope or encrypted payload). */
   responseBody: (status: number | string) => `${operationPointer}/responses/${status}/content/application~1json/schema`,
@@ -166,6 +208,11 @@ export const schemaPointers = {
 /** The plain request body against `VerifyAccountHolderRequest`, every broken rule listed. */
 export function validateRequestBody(body: unknown): Violation[] {
   return run(schemaPointers.requestBody, body);
+}
+
+/** A request body as it travels: `{"encData"}` judged as encrypted, anything else as plain. */
+export function validateRequestWireBody(body: unknown): Violation[] {
+  return run(schemaPointers.requestWireBody, body);
 }
 
 /** Statuses the operation documents. */

@@ -1,4 +1,5 @@
 // The contract itself: its examples, its constraints at every boundary, and the tables derived from it.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BANK_CODES, BANKS, CASE_IDS, CASES, CODE_MESSAGES, DOCUMENTED_CODES, USER_ID_RANGE } from "../generated/contract.js";
@@ -10,6 +11,7 @@ import {
   validateEnvelope,
   validateRequestBody,
   validateRequestHeaders,
+  validateRequestWireBody,
   validateResponseBody,
   validateResponseHeaders,
   type Violation,
@@ -95,14 +97,62 @@ describe("request body constraints", () => {
     ["6-digit birth date", { birthDate: "751112" }, ["birthDate:minLength", "birthDate:pattern"]],
     ["9-digit birth date", { birthDate: "197511120" }, ["birthDate:maxLength", "birthDate:pattern"]],
     ["birth date with month 13", { birthDate: "19751312" }, ["birthDate:pattern"]],
+    ["birth date 30 February", { birthDate: "20250230" }, ["birthDate:format"]],
+    ["birth date in year 0000", { birthDate: "00000101" }, ["birthDate:format"]],
+    ["birth date 29 February of a common year", { birthDate: "19000229" }, ["birthDate:format"]],
+    ["birth date 31 April", { birthDate: "19750431" }, ["birthDate:format"]],
   ])("rejects %s, naming the field and the rule", (_label, change, expected) => {
     expect(rules(validateRequestBody({ ...sandboxMember, ...change })).sort()).toEqual([...expected].sort());
+  });
+
+  it("accepts every day that exists, leap days included", () => {
+    for (const birthDate of ["20000229", "20240229", "19751231", "00010101", "99991231", "19750430"]) {
+      expect(validateRequestBody({ ...sandboxMember, birthDate }), birthDate).toEqual([]);
+    }
   });
 
   it("names every missing field", () => {
     expect(rules(validateRequestBody({})).sort()).toEqual(
       ["bankAccount:required", "bankCode:required", "birthDate:required", "userId:required", "userName:required"],
     );
+  });
+});
+
+describe("one broken rule, one violation, whichever form the body takes", () => {
+  const encData = "aGVhZGVy.a2V5.aXY.Y2lwaGVy.dGFn";
+
+  it.each([
+    ["a plain body with a bad account", { ...sandboxMember, bankAccount: "33301555555A" }, ["bankAccount:pattern"]],
+    ["a plain body with an impossible birth date", { ...sandboxMember, birthDate: "20250230" }, ["birthDate:format"]],
+    ["a plain body without userName", { ...sandboxMember, userName: undefined }, ["userName:required"]],
+    ["a plain body past the userId maximum", { ...sandboxMember, userId: 10000000000000000000n }, ["userId:maximum"]],
+    ["an encrypted body that is not a JWE", { encData: "not-a-jwe" }, ["encData:pattern"]],
+    ["an encrypted body with a plain field beside it", { encData, userId: 1 }, ["userId:additionalProperties"]],
+  ])("the request wire body: %s", (_label, body, expected) => {
+    const defined = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    expect(rules(validateRequestWireBody(defined))).toEqual(expected);
+  });
+
+  it("valid plain and encrypted request bodies pass on the wire", () => {
+    expect(validateRequestWireBody(sandboxMember)).toEqual([]);
+    expect(validateRequestWireBody({ encData })).toEqual([]);
+  });
+
+  it.each([
+    [200, { response: { code: "002_003", description: "x" } }, ["response.code:const"]],
+    [400, { response: { code: "000_000", description: "x" } }, ["response.code:not"]],
+    [400, { response: { code: "002_003" } }, ["response.description:required"]],
+    [400, { encData: 5 }, ["encData:type"]],
+  ])("the %s answer %j", (status, body, expected) => {
+    expect(rules(validateResponseBody(status, body)!)).toEqual(expected);
+  });
+
+  it("the body schemas choose the form by `encData`, not by trying both", () => {
+    for (const pointer of [schemaPointers.requestWireBody, schemaPointers.responseBody(200), schemaPointers.responseBody(400)]) {
+      const text = JSON.stringify(resolvePointer(spec, (resolvePointer(spec, pointer) as JsonObject).$ref as string));
+      expect(text, pointer).not.toMatch(/"(oneOf|anyOf)"/);
+      expect(text, pointer).toContain('"if":{"type":"object","required":["encData"]');
+    }
   });
 });
 
@@ -251,5 +301,130 @@ describe("the generator refuses a spec whose parts disagree", () => {
       delete examples["002_007"];
     });
     expect(() => buildModel(doc)).toThrow(/002_007/);
+  });
+});
+
+describe("fidelity to the seed page", () => {
+  // A copy of the operation's documentation page; the hash pins it so the copy cannot drift quietly.
+  const pageText = readFileSync(new URL("./fixtures/seed-page.txt", import.meta.url), "utf8");
+  const schemas = (spec.components as JsonObject).schemas as Record<string, JsonObject>;
+  const parameters = (spec.components as JsonObject).parameters as Record<string, JsonObject>;
+  const headers = (spec.components as JsonObject).headers as Record<string, JsonObject>;
+  const examplesOf = (media: JsonObject) => ((media.content as JsonObject)["application/json"] as JsonObject).examples as Record<string, JsonObject>;
+  const responses = operation.responses as Record<string, JsonObject>;
+
+  /** The page's test-data titles: the list under "테스트 데이터" (after the selected one, before "Loading ..."). */
+  const pageTitles = (() => {
+    const section = pageText.slice(pageText.indexOf("테스트 데이터"));
+    const blocks = section.split(/\n\s*\n/).map((b) => b.split("\n").filter((l) => l !== ""));
+    const list = blocks.find((lines) => lines.length > 1 && /^[0-9]{3} - /.test(lines[0]!))!;
+    expect(list.at(-1)).toBe("Loading ...");
+    return list.slice(0, -1);
+  })();
+
+  it("reads the pinned copy of the page", () => {
+    expect(createHash("sha256").update(pageText).digest("hex")).toBe("a8ae78609518f6caaa3066b36fd349fcd0face39a840a65c8512ec8a5a23a297");
+    expect(pageTitles).toHaveLength(13);
+  });
+
+  it("titles every case with the page's test-data title, byte for byte and in order", () => {
+    expect(CASES.map((c) => c.title)).toEqual(pageTitles);
+    expect(Object.values(examplesOf(operation.requestBody as JsonObject)).map((e) => e.summary)).toEqual(pageTitles);
+    const responseTitles = Object.fromEntries(
+      Object.values(responses).flatMap((r) => Object.entries(examplesOf(r)).map(([name, e]) => [name, e.summary])),
+    );
+    expect(CASE_IDS.map((id) => responseTitles[id])).toEqual(pageTitles);
+  });
+
+  it("keeps English glosses out of the titles and in the descriptions", () => {
+    const byId = Object.fromEntries(CASES.map((c) => [c.id, c]));
+    expect(byId["success"]!.description).toMatch(/^Success\./);
+    expect(byId["002_004-repeat"]!.description).toMatch(/Listed twice on the page/);
+    expect(byId["system-delay"]!.description).toMatch(/^System processing delay\./);
+    expect(byId["non-participant"]!.description).toMatch(/^The institution does not participate\./);
+  });
+
+  it("carries the operation's description in the page's words", () => {
+    const pageParagraph = pageText.split("\n").find((l) => l.startsWith("회원의 이름과"))!;
+    const specParagraph = String(operation.description).split("\n\n")[0]!.replace(/\n/g, " ");
+    expect(specParagraph).toBe(pageParagraph);
+    // The page's bullet stays a Markdown bullet, and nothing is added after "ARS 인증".
+    expect(String(operation.description)).toContain("\n* 계좌 등록 회원이");
+    expect(String(operation.description)).toContain("2. ARS 인증 계좌가 등록되며");
+  });
+
+  it.each([
+    ["X-KM-User-AspId", () => parameters.UserAspId, ["ASP ID", "서비스 사업자에게 부여한 ID입니다.", "ID는 계약 시 제공됩니다."]],
+    ["X-KM-Correlation-Id", () => parameters.CorrelationId, ["전문 추적을 위한 거래번호", "형식 : yyMMddHHmiSS-xxxxxxx", "xxxxxxx : 7자리, Hex String"]],
+    ["X-KM-Access-Key", () => parameters.AccessKey, ["프로젝트에서 생성된 Access Key", "Callback API 인 경우는 제외합니다."]],
+    ["X-KM-Crypto-Key-Id", () => parameters.CryptoKeyId, ["데이터암복호화 키 ID", "서비스 사업자의 프로젝트에서 생성 시 부여한 ID입니다", "데이터 암호화 요청 시 필수 입력값입니다. (Data Encryption = Y)"]],
+    ["X-KM-Tran-Token", () => parameters.TranToken, ["공통 Header 정보 -\u00a0X-KM-Tran-Token"]],
+    ["X-KM-Tran-Time", () => parameters.TranTime, ["클라이언트 요청 시간", "형식 : YYYYMMDDHHMMSS"]],
+    ["X-KM-Time-Zone", () => parameters.TimeZone, ["시간대 정보 (UTC, KST, ...)"]],
+    ["response X-KM-Correlation-Id", () => headers.CorrelationId, ["전문 추적을 위한 거래번호", "형식 : yyMMddHHmiSS-xxxxxxx", "xxxxxxx : 7자리, Hex String"]],
+    ["response X-KM-Crypto-Key-Id", () => headers.CryptoKeyId, ["데이터암복호화 키 ID", "서비스 사업자의 프로젝트에서 생성 시 부여한 ID입니다", "Callback으로 전달될 경우 서비스 사업자에게 발급된 키 중 가장 먼저 발급된 키를 사용 합니다"]],
+    ["userId", () => schemas.UserId, ["회원 ID", "회원가입 시 부여되는 회원의 고유 ID입니다."]],
+    ["birthDate", () => (schemas.VerifyAccountHolderRequest!.properties as JsonObject).birthDate as JsonObject, ["회원 생년월일", "형식 : yyyyMMdd"]],
+  ] as const)("%s carries the page's text verbatim", (_name, node, texts) => {
+    for (const text of texts) {
+      expect(pageText, "the text is the page's").toContain(text);
+      expect(String(node()!.description)).toContain(text);
+    }
+  });
+
+  it("names bank 012 as the page's 지역농축협: local agricultural and livestock co-ops, not Suhyup", () => {
+    expect(BANKS["012"].ko).toBe("지역농축협");
+    expect(BANKS["012"].en).toMatch(/agricultural and livestock/);
+    expect(BANKS["012"].en).not.toMatch(/Suhyup/);
+    expect(pageText).toContain("지역농축협 012");
+  });
+
+  it("marks the kit's own inferences and choices with a declared source", () => {
+    const declared = Object.keys((spec.info as JsonObject)["x-konaplate-sources"] as JsonObject);
+    expect(declared).toEqual(["seed", "guideline", "sandbox", "inferred", "choice"]);
+    const used: string[] = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") {
+        for (const [k, v] of Object.entries(node)) (k === "x-konaplate-source" ? used.push(String(v)) : walk(v));
+      }
+    };
+    walk(spec);
+    expect(used.filter((u) => !declared.includes(u))).toEqual([]);
+    expect(schemas.ResponseCode!["x-konaplate-source"]).toBe("inferred");
+    expect((parameters.TimeZone!.schema as JsonObject)["x-konaplate-source"]).toBe("inferred");
+  });
+
+  it("marks the sandbox test member as sandbox, and the banks of two cases as the kit's choice", () => {
+    const requests = examplesOf(operation.requestBody as JsonObject);
+    const member = requests.success!.value as JsonObject;
+    expect([member.userName, member.birthDate, member.bankCode, member.bankAccount]).toEqual(["김코나", "19751112", "003", "333015555557"]);
+    expect(requests.success!["x-konaplate-source"]).toBe("sandbox");
+    for (const id of ["002_003", "002_005"]) expect(requests[id]!["x-konaplate-source"], id).toBe("sandbox");
+    expect(requests["non-participant"]!["x-konaplate-source"]).toBe("choice");
+    expect(String(requests["non-participant"]!.description)).toMatch(/`261`.*kit's choice/s);
+    expect(requests["002_004-repeat"]!["x-konaplate-source"]).toBe("choice");
+    expect(String(requests["002_004-repeat"]!.description)).toMatch(/`020`.*kit's choice/s);
+  });
+
+  it("makes the codeless cases' placeholder answer say it is a placeholder, in a code any check accepts", () => {
+    const placeholders = Object.values(responses).flatMap((r) => Object.entries(examplesOf(r)).filter(([, e]) => e["x-konaplate-code-documented"] === false));
+    expect(placeholders.map(([id]) => id)).toEqual(["system-delay", "non-participant"]);
+    for (const [id, example] of placeholders) {
+      const { code, description } = (example.value as { response: { code: string; description: string } }).response;
+      expect(description, id).toMatch(/^PLACEHOLDER: /);
+      expect(description, id).toContain(code);
+      expect(pageText, `${id}: no text of the page posing as a server message`).not.toContain(description);
+      expect(code in CODE_MESSAGES, id).toBe(false);
+      expect(code).toMatch(new RegExp(String(schemas.ResponseCode!.pattern)));
+      expect(String(example.description), id).toMatch(/Placeholder answer, not Konaplate's/);
+      expect(validateResponseBody(400, example.value)).toEqual([]);
+    }
+  });
+
+  it("gives no contact that is not one (the API's base URL was)", () => {
+    const contact = (spec.info as JsonObject).contact as JsonObject | undefined;
+    const servers = (spec.servers as JsonObject[]).map((s) => s.url);
+    expect(contact === undefined || !servers.includes(contact.url as string)).toBe(true);
   });
 });

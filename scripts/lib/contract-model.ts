@@ -10,6 +10,8 @@ export interface NamedValue { value: string; first: string; second: string }
 export interface CaseModel {
   id: string;
   title: string;
+  /** The request example's description: the English gloss and where its values come from. */
+  description: string | null;
   status: number;
   /** null where the documentation gives no code for the case. */
   code: string | null;
@@ -129,6 +131,7 @@ export function buildModel(doc: JsonObject): ContractModel {
     return {
       id,
       title: str(request.summary, `request example ${id}.summary`),
+      description: request.description === undefined ? null : str(request.description, `request example ${id}.description`).trim().replace(/\s*\n\s*/g, " "),
       status: response.status,
       code: documented ? mockCode : null,
       mockCode,

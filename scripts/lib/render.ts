@@ -26,14 +26,20 @@ function withNamedEnums(doc: JsonObject, model: ContractModel): JsonObject {
 // Loaded with require: through tsx's ESM loader hooks these two large CommonJS packages take about
 // twice as long to load, which would dominate `npm run generate` (see bench/generate.bench.ts).
 const requireCjs = createRequire(import.meta.url);
-const { default: openapiTS, astToString } = requireCjs("openapi-typescript") as typeof OpenapiTypescript;
+const { default: openapiTS, astToString, transformSchemaObject, tsUnion } = requireCjs("openapi-typescript") as typeof OpenapiTypescript;
 const ts = requireCjs("typescript") as typeof TypeScript;
 
 async function schemaTypes(doc: JsonObject, model: ContractModel): Promise<string> {
   const ast = await openapiTS(withNumbers(withNamedEnums(doc, model)) as never, {
     silent: true,
     // Integers past 2^53-1 cannot be a JS number without losing digits: the kit carries them as bigint.
-    transform(schema) {
+    transform(schema, options) {
+      // openapi-typescript reads if/then/else as `unknown`; the body is exactly one of the two forms.
+      const conditional = schema as { then?: OpenapiTypescript.SchemaObject; else?: OpenapiTypescript.SchemaObject };
+      if (conditional.then !== undefined && conditional.else !== undefined) {
+        const branch = (which: "then" | "else") => transformSchemaObject(conditional[which]!, { ...options, path: `${options.path}/${which}` });
+        return tsUnion([branch("then"), branch("else")]);
+      }
       if (schema.type === "integer" && typeof schema.maximum === "number" && schema.maximum > Number.MAX_SAFE_INTEGER) {
         return ts.factory.createKeywordTypeNode(ts.SyntaxKind.BigIntKeyword);
       }
@@ -65,6 +71,7 @@ function caseLiteral(c: CaseModel): Json {
   return {
     id: c.id,
     title: c.title,
+    description: c.description,
     expected: { status: c.status, code: c.code },
     mockCode: c.mockCode,
     request: { body: c.body },
@@ -113,8 +120,10 @@ export type CaseId = (typeof CASE_IDS)[number];
 
 export interface CaseDefinition {
   id: CaseId;
-  /** The page's test-data title. */
+  /** The page's test-data title, verbatim (two cases share one: the page lists 002_004 twice). */
   title: string;
+  /** What the page's title does not say: an English gloss, where the request's values come from. */
+  description: string | null;
   /** code is null where the documentation gives none: any well-formed code is then accepted. */
   expected: { status: 200 | 400; code: DocumentedCode | null };
   /** The code the mock answers (a placeholder where the documentation gives none). */
