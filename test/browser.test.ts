@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../conformance/cli.js";
 import type { Report } from "../conformance/report.js";
 import { BANK_CODES, BANKS, CASES, CODE_MESSAGES, DOCUMENTED_CODES, OPERATION, REQUEST_HEADERS } from "../generated/contract.js";
-import { buildReferenceDocs, makeOffline, offlineProblems, withExactValueNotes } from "../scripts/lib/reference-docs.js";
+import { buildModel } from "../scripts/lib/contract-model.js";
+import { buildReferenceDocs, discrepancyTable, forReaders, honestFooter, makeOffline, offlineProblems, withExactValueNotes } from "../scripts/lib/reference-docs.js";
+import { readSpec } from "../scripts/lib/spec-source.js";
 import { parseJson, stringifyJson } from "../src/json.js";
 import { launchBrowser, openOffline, type OfflinePage } from "./support/browser.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -195,8 +197,63 @@ describe("the API reference page", () => {
     await expectShown([`userId = ${userId}`]);
   });
 
+  it("finishes the sidebar footer's sentence: it names who made the page", async () => {
+    const footer = view.page.locator('a[href="https://redocly.com/redoc/"]').first();
+    await expect.poll(() => footer.innerText(), { timeout: 10_000 }).toBe("API docs by Redocly");
+  });
+
+  it("shows every discrepancy as a table of sources and the decision, never as raw JSON", async () => {
+    const { discrepancies } = buildModel(readSpec());
+    expect(discrepancies.length).toBeGreaterThanOrEqual(7);
+    await expectShown(discrepancies.map((d) => `Where the sources disagree: ${d.topic}`), true);
+    const tables = await view.page.locator("table").evaluateAll((all) =>
+      all.map((t) => Array.from(t.querySelectorAll("tr")).map((r) => Array.from(r.querySelectorAll("th,td")).map((c) => (c as HTMLElement).innerText.trim()))),
+    );
+    // Markdown code spans show without their backticks.
+    const shown = (markdown: string) => markdown.replace(/`/g, "");
+    for (const d of discrepancies) {
+      const table = tables.find((rows) => rows.some((cells) => cells[0] === "this contract" && cells[1] === shown(d.decision)));
+      expect(table, d.topic).toBeDefined();
+      expect(table![0], d.topic).toEqual(["Source", "What it says"]);
+      for (const [source, says] of Object.entries(d.sources)) expect(table, `${d.topic}: ${source}`).toContainEqual([source, shown(says)]);
+    }
+    const text = await view.page.locator("body").innerText();
+    expect(text).not.toContain("konaplate-discrepancy");
+    expect(text).not.toContain('"decision"');
+  });
+
   it("fetched nothing from the network", () => {
     expect(view.outsideRequests).toEqual([]);
+  });
+});
+
+describe("the reference page's reshaping for readers", () => {
+  it("turns a discrepancy into a table that keeps <, & and | as text", () => {
+    const table = discrepancyTable({ topic: "t", sources: { seed: "a | b", guideline: "KMV1:<17 digits> & c" }, decision: "d\ne" });
+    expect(table.split("\n")).toEqual([
+      "**Where the sources disagree: t**",
+      "",
+      "| Source | What it says |",
+      "|---|---|",
+      "| seed | a \\| b |",
+      "| guideline | KMV1:&lt;17 digits&gt; &amp; c |".replace("&gt;", ">"),
+      "| **this contract** | d e |",
+    ]);
+  });
+
+  it("moves discrepancies into descriptions and draws if/then/else as the oneOf of its forms", () => {
+    const doc = {
+      a: { description: "kept", "x-konaplate-discrepancy": { topic: "t", sources: { seed: "s" }, decision: "d" } },
+      b: { if: { required: ["encData"] }, then: { $ref: "#/enc" }, else: { $ref: "#/plain" }, description: "body" },
+    };
+    const out = forReaders(doc) as Record<string, Record<string, unknown>>;
+    expect(out.a).toEqual({ description: `kept\n\n${discrepancyTable(doc.a["x-konaplate-discrepancy"])}` });
+    expect(out.b).toEqual({ description: "body", oneOf: [{ $ref: "#/plain" }, { $ref: "#/enc" }] });
+  });
+
+  it("refuses a footer that would still end in nothing", () => {
+    expect(honestFooter('<a><p>API docs by</p></a>children:`API docs by`')).toBe('<a><p>API docs by Redocly</p></a>children:`API docs by Redocly`');
+    expect(() => honestFooter("<span>API docs by</span>")).toThrow(/footer/);
   });
 });
 

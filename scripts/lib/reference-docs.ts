@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { isObject, readSpec, ROOT, SPEC_PATH, stringifyExact, type Json, type JsonObject } from "./spec-source.js";
+import { isObject, readSpec, resolvePointer, ROOT, SPEC_PATH, stringifyExact, type Json, type JsonObject } from "./spec-source.js";
 
 const run = promisify(execFile);
 
@@ -31,7 +31,78 @@ export function offlineProblems(html: string): string[] {
 }
 
 export function makeOffline(html: string): string {
-  return html.replace(CDN_ASSET, "data:,").replace('<meta charset="utf8" />', '<meta charset="utf-8" />');
+  return honestFooter(html.replace(CDN_ASSET, "data:,").replace('<meta charset="utf8" />', '<meta charset="utf-8" />'));
+}
+
+// The sidebar footer reads "API docs by" and relies on Redocly's logo image to finish the sentence;
+// offline the logo cannot load, so the words say who made the page, in the markup and in the bundle
+// that re-renders it.
+const FOOTER_WORDS = "API docs by";
+const FOOTER_HONEST = "API docs by Redocly";
+const FOOTER_SPOTS: readonly [RegExp, string][] = [
+  [/<p>API docs by<\/p>/g, `<p>${FOOTER_HONEST}</p>`],
+  [/children:`API docs by`/g, `children:\`${FOOTER_HONEST}\``],
+];
+
+export function honestFooter(html: string): string {
+  const out = FOOTER_SPOTS.reduce((text, [spot, words]) => text.replace(spot, words), html);
+  const unfinished = out.split(FOOTER_WORDS).slice(1).filter((rest) => !rest.startsWith(FOOTER_HONEST.slice(FOOTER_WORDS.length)));
+  if (unfinished.length) throw new Error(`the page's footer still reads "${FOOTER_WORDS}" with nothing after it (${unfinished.length} place(s)): Redoc's markup changed`);
+  return out;
+}
+
+// Markdown would read `<17 digits>` as an HTML tag and drop it; a `|` would end the cell.
+const mdCell = (text: string) => text.replace(/\s*\n\s*/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\|/g, "\\|");
+
+/** `x-konaplate-discrepancy` as the reader should see it: a small table, not a JSON blob. */
+export function discrepancyTable(d: { topic?: unknown; sources?: unknown; decision?: unknown }): string {
+  const sources = isObject(d.sources as Json) ? Object.entries(d.sources as JsonObject) : [];
+  return [
+    `**Where the sources disagree: ${mdCell(String(d.topic ?? ""))}**`,
+    "",
+    "| Source | What it says |",
+    "|---|---|",
+    ...sources.map(([source, says]) => `| ${mdCell(source)} | ${mdCell(String(says))} |`),
+    `| **this contract** | ${mdCell(String(d.decision ?? ""))} |`,
+  ].join("\n");
+}
+
+/**
+ * The spec reshaped for Redoc, meaning unchanged: discrepancies become tables in the description
+ * (Redoc prints object-valued extensions as raw JSON), and `if: {required: [encData]}` with
+ * then/else becomes the `oneOf` of its two forms (Redoc does not draw if/then/else at all, so the
+ * request body and the answers would vanish from the page). A header shows its own description, not
+ * its schema's, so a discrepancy on a referenced header schema is shown with the header.
+ */
+export function forReaders(doc: JsonObject): JsonObject {
+  const referencedDiscrepancy = (node: JsonObject): JsonObject | undefined => {
+    const schema = node.schema;
+    if (!isObject(schema) || typeof schema.$ref !== "string" || !schema.$ref.startsWith("#/")) return undefined;
+    const target = resolvePointer(doc, schema.$ref);
+    return isObject(target) && isObject(target["x-konaplate-discrepancy"]) ? target["x-konaplate-discrepancy"] : undefined;
+  };
+  const walk = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!isObject(node)) return node;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "x-konaplate-discrepancy" || key === "if" || key === "then" || key === "else") continue;
+      out[key] = walk(value);
+    }
+    const own = typeof node.description === "string" ? node.description.trimEnd() : "";
+    const direct = node["x-konaplate-discrepancy"];
+    const referenced = referencedDiscrepancy(node);
+    if (isObject(direct)) out.description = [own, discrepancyTable(direct)].filter(Boolean).join("\n\n");
+    else if (referenced && node.in === "header") out.description = [own, discrepancyTable(referenced)].filter(Boolean).join("\n\n");
+    // A table in a response header's description stops Redoc 3 from drawing the answer's body
+    // below it; one line points to the request header's table instead.
+    else if (referenced) out.description = [own, `**Where the sources disagree:** ${mdCell(String(referenced.topic))} (see the request header).`].filter(Boolean).join("\n\n");
+    if (node.if !== undefined && node.then !== undefined && node.else !== undefined) {
+      out.oneOf = [walk(node.else), walk(node.then)];
+    }
+    return out;
+  };
+  return walk(doc) as JsonObject;
 }
 
 /** `path = digits` for every integer in `value` that a JavaScript number would round. */
@@ -69,7 +140,7 @@ export async function buildReferenceDocs(output: string, spec = SPEC_PATH): Prom
   const scratch = mkdtempSync(join(tmpdir(), "konaplate-docs-"));
   try {
     const annotated = join(scratch, "openapi.json");
-    writeFileSync(annotated, stringifyExact(withExactValueNotes(readSpec(spec))));
+    writeFileSync(annotated, stringifyExact(forReaders(withExactValueNotes(readSpec(spec)))));
     return await buildPage(annotated, output);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
