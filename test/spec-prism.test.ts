@@ -1,0 +1,67 @@
+// The spec's body shapes as a real Prism mock reads them: a broken rule of one form is reported as
+// that rule, never as mismatches with the other form (Prism validates with AJV, draft-07).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASES, OPERATION } from "../generated/contract.js";
+import { startPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { stringifyJson } from "../src/json.js";
+import { signedHeaders, type Credentials } from "../src/signing.js";
+
+const credentials: Credentials = {
+  aspId: "KONAPLATEASP001",
+  accessKey: "AK00000000000000000000000000000000000001",
+  secretKey: "spec-prism-test-secret",
+  timeZone: "KST",
+};
+const member = CASES.find((c) => c.id === "success")!.request.body;
+
+interface PrismViolation { location: string[]; code: string; message: string }
+
+let prism: PrismHandle;
+beforeAll(async () => {
+  prism = await startPrism({ mode: "mock" });
+}, 30_000);
+afterAll(async () => {
+  await prism?.close();
+});
+
+async function violations(body: unknown): Promise<{ status: number; list: PrismViolation[] }> {
+  const text = stringifyJson(body);
+  const res = await fetch(`${prism.url}${OPERATION.path}`, {
+    method: "POST",
+    headers: { ...signedHeaders(credentials, text), "content-type": "application/json" },
+    body: text,
+  });
+  await res.arrayBuffer();
+  const header = res.headers.get("sl-violations");
+  return { status: res.status, list: header ? (JSON.parse(header) as PrismViolation[]) : [] };
+}
+
+/** Prism's own rule lines, without the `if` line AJV adds to summarise the branch it took. */
+const rules = (list: PrismViolation[]) => list.filter((v) => v.code !== "if").map((v) => `${v.location.slice(2).join(".")}:${v.code}`);
+
+describe("Prism reads the plain-or-encrypted body as one form", () => {
+  it("a plain body with one bad field: that field's rule, nothing about encData", async () => {
+    const { list } = await violations({ ...member, bankAccount: "33301555555A" });
+    expect(rules(list)).toEqual(["bankAccount:pattern"]);
+    expect(JSON.stringify(list)).not.toContain("encData");
+    // What Prism adds, and all it adds: one summary line naming the branch.
+    expect(list.filter((v) => v.code === "if").map((v) => v.message)).toEqual(['Request body must match "else" schema']);
+  });
+
+  it("an encrypted body that is not a JWE: the encData rule, nothing about the plain fields", async () => {
+    const { list } = await violations({ encData: "not-a-jwe" });
+    expect(rules(list)).toEqual(["encData:pattern"]);
+    expect(JSON.stringify(list)).not.toMatch(/bankAccount|userId|userName|birthDate|bankCode/);
+  });
+
+  it("valid plain and encrypted bodies raise nothing", async () => {
+    expect((await violations(member)).list).toEqual([]);
+    expect((await violations({ encData: "aGVhZGVy.a2V5.aXY.Y2lwaGVy.dGFn" })).list).toEqual([]);
+  });
+
+  it("starts and mocks with the kit's own birthDate format, which it does not know and ignores", async () => {
+    const { status, list } = await violations({ ...member, birthDate: "20250230" });
+    expect(status).toBe(200);
+    expect(list).toEqual([]);
+  });
+});
