@@ -147,7 +147,11 @@ export interface components {
          * @description The `response` member of every envelope.
          */
         ResultStatus: {
-            /** @description The result code; the documented ones are named, any well-formed code is valid. */
+            /**
+             * @description The result code; the documented ones are named, any well-formed code is valid. Written
+             *     as a condition (a documented code, or else a well-formed one), not `anyOf`, so a
+             *     malformed code is reported once, as the broken pattern.
+             */
             code: components["schemas"]["DocumentedCode"] | components["schemas"]["ResponseCode"];
             /** @description The result message (the page's 메시지, e.g. `Names are not matched.`). */
             description: string;

@@ -147,11 +147,11 @@ function toViolation(error: ErrorObject): Violation {
   return { path: path || "(body)", rule: error.keyword, message: `${path || "body"} ${detail}` };
 }
 
-/** The `then` or `else` of an `if: {required: [...]}` that `value` takes (the spec's only kind of condition). */
+/** The `then` or `else` that `value` takes under an `if: {required: [...]}` (the conditions that can hold integers). */
 function conditionalBranch(schema: Schema, value: unknown): Schema | undefined {
   const condition = schema.if as Schema | undefined;
-  if (!condition) return undefined;
-  const required = (condition.required as string[] | undefined) ?? [];
+  if (!condition || !Array.isArray(condition.required)) return undefined;
+  const required = condition.required as string[];
   const taken = value !== null && typeof value === "object" && !Array.isArray(value) && required.every((key) => key in value);
   return (taken ? schema.then : schema.else) as Schema | undefined;
 }
@@ -186,7 +186,9 @@ const isBranchSummary = (error: ErrorObject) => error.keyword === "if";
 
 function run(pointer: string, value: unknown): Violation[] {
   const { validate } = compiled(pointer);
-  const violations = validate(forAjv(value)) ? [] : (validate.errors ?? []).filter((e) => !isBranchSummary(e)).map(toViolation);
+  const found = validate(forAjv(value)) ? [] : (validate.errors ?? []).filter((e) => !isBranchSummary(e)).map(toViolation);
+  // Two schemas that both state a rule (a type in an allOf part and in its base) broke once.
+  const violations = found.filter((v, i) => found.findIndex((w) => w.path === v.path && w.rule === v.rule && w.message === v.message) === i);
   // Only where AJV found no fault of its own at that path: a rounded bound check there may be wrong.
   const exact = exactIntegerViolations(resolve(exactSpec, pointer), value, "");
   const seen = new Set(violations.map((v) => `${v.path}|${v.rule}`));

@@ -119,6 +119,7 @@ describe("request body constraints", () => {
 });
 
 describe("one broken rule, one violation, whichever form the body takes", () => {
+  const schemas = () => (spec.components as JsonObject).schemas as Record<string, JsonObject>;
   const encData = "aGVhZGVy.a2V5.aXY.Y2lwaGVy.dGFn";
 
   it.each([
@@ -143,8 +144,18 @@ describe("one broken rule, one violation, whichever form the body takes", () => 
     [400, { response: { code: "000_000", description: "x" } }, ["response.code:not"]],
     [400, { response: { code: "002_003" } }, ["response.description:required"]],
     [400, { encData: 5 }, ["encData:type"]],
+    [400, { response: { code: "2_1", description: "x" } }, ["response.code:pattern"]],
+    [400, { response: { code: 5, description: "x" } }, ["response.code:type"]],
+    [200, { response: { code: "2_1", description: "x" } }, ["response.code:pattern", "response.code:const"]],
   ])("the %s answer %j", (status, body, expected) => {
     expect(rules(validateResponseBody(status, body)!)).toEqual(expected);
+  });
+
+  it("a documented code or else a well-formed one: a condition, typed as the union of both", () => {
+    const code = ((schemas().ResultStatus!.properties as JsonObject).code as JsonObject);
+    expect(Object.keys(code)).not.toContain("anyOf");
+    expect(readFileSync(`${ROOT}generated/schema.d.ts`, "utf8")).toContain('code: components["schemas"]["DocumentedCode"] | components["schemas"]["ResponseCode"];');
+    for (const documented of DOCUMENTED_CODES.slice(1)) expect(validateResponseBody(400, { response: { code: documented, description: "x" } }), documented).toEqual([]);
   });
 
   it("the body schemas choose the form by `encData`, not by trying both", () => {

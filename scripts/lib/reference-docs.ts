@@ -98,7 +98,11 @@ export function forReaders(doc: JsonObject): JsonObject {
     // below it; one line points to the request header's table instead.
     else if (referenced) out.description = [own, `**Where the sources disagree:** ${mdCell(String(referenced.topic))} (see the request header).`].filter(Boolean).join("\n\n");
     if (node.if !== undefined && node.then !== undefined && node.else !== undefined) {
-      out.oneOf = [walk(node.else), walk(node.then)];
+      // "X if it is X, else Y" reads as X or Y, X first; "if encData then encrypted, else plain"
+      // reads as one of the forms, the plain one first.
+      const sameAsCondition = JSON.stringify(node.if) === JSON.stringify(node.then);
+      if (sameAsCondition) out.anyOf = [walk(node.then), walk(node.else)];
+      else out.oneOf = [walk(node.else), walk(node.then)];
     }
     return out;
   };
