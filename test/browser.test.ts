@@ -222,6 +222,31 @@ describe("the API reference page", () => {
     expect(text).not.toContain('"decision"');
   });
 
+  // Last among the page's checks: it changes the examples on show, which the checks above read.
+  it("shows the codeless cases' answers as placeholders, not as Konaplate's", async () => {
+    const tab = (status: string) => view.page.getByRole("tab", { name: status, exact: true }).last();
+    await expect.poll(async () => {
+      await tab("400").click();
+      return tab("400").getAttribute("aria-selected");
+    }, { timeout: 10_000 }).toBe("true");
+    const codeless = CASES.filter((c) => c.expected.code === null);
+    expect(codeless.map((c) => c.id)).toEqual(["system-delay", "non-participant"]);
+    const menu = view.page.getByRole("menuitem");
+    for (const c of codeless) {
+      // The answer panel's example picker: the only button naming a 400 title.
+      const picker = view.page.locator("button", { hasText: /^400 - / }).last();
+      const option = menu.filter({ hasText: c.title });
+      await expect.poll(async () => {
+        if ((await menu.count()) === 0) await picker.click();
+        return option.count();
+      }, { timeout: 10_000 }).toBe(1);
+      await option.click();
+      await expectShown(["Placeholder answer, not Konaplate's", "PLACEHOLDER: no code is documented for this case"]);
+      expect(await picker.innerText()).toBe(c.title);
+    }
+    await tab("200").click();
+  });
+
   it("fetched nothing from the network", () => {
     expect(view.outsideRequests).toEqual([]);
   });

@@ -24,13 +24,17 @@ afterAll(async () => {
   await prism?.close();
 });
 
-async function violations(body: unknown): Promise<{ status: number; list: PrismViolation[] }> {
+function post(body: unknown, extra: Record<string, string> = {}): Promise<Response> {
   const text = stringifyJson(body);
-  const res = await fetch(`${prism.url}${OPERATION.path}`, {
+  return fetch(`${prism.url}${OPERATION.path}`, {
     method: "POST",
-    headers: { ...signedHeaders(credentials, text), "content-type": "application/json" },
+    headers: { ...signedHeaders(credentials, text), "content-type": "application/json", ...extra },
     body: text,
   });
+}
+
+async function violations(body: unknown): Promise<{ status: number; list: PrismViolation[] }> {
+  const res = await post(body);
   await res.arrayBuffer();
   const header = res.headers.get("sl-violations");
   return { status: res.status, list: header ? (JSON.parse(header) as PrismViolation[]) : [] };
@@ -63,5 +67,15 @@ describe("Prism reads the plain-or-encrypted body as one form", () => {
     const { status, list } = await violations({ ...member, birthDate: "20250230" });
     expect(status).toBe(200);
     expect(list).toEqual([]);
+  });
+});
+
+describe("the mock's answer to a case the page gives no code", () => {
+  it.each(["system-delay", "non-participant"])("%s: a well-formed code whose message says it is a placeholder", async (id) => {
+    const res = await post(member, { Prefer: `code=400, example=${id}` });
+    const { response } = (await res.json()) as { response: { code: string; description: string } };
+    expect(res.status).toBe(400);
+    expect(response.code).toMatch(/^[0-9]{3}_[0-9]{3}$/);
+    expect(response.description).toMatch(/^PLACEHOLDER: .*not a Konaplate code/);
   });
 });
