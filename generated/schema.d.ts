@@ -13,9 +13,10 @@ export interface paths {
          * @description 회원의 이름과 입력 계좌 예금주명의 동일 여부를 확인 합니다.
          *     * 계좌 등록 회원이 카드에 잔액을 충전하기 위해서는 출금 계좌를 등록해야 합니다. 이를 위해서 다음의 2단계를 진행하게 됩니다. 1. 계좌 예금주 실명 검증 2. ARS 인증 계좌가 등록되며 계좌를 통해 선불 카드를 충전할 수 있습니다.
          *
-         *     (The page's words above; in English:) Checks that the member's name equals the holder name
-         *     of the given bank account (synchronous). It is step 1 of registering a withdrawal account; step 2 is ARS phone
-         *     authentication. Only then can the member top up a prepaid card from that account.
+         *     The page's words, above; in English: checks that the member's name equals the holder name
+         *     of the given bank account (synchronous). It is step 1 of registering a withdrawal account;
+         *     step 2 is ARS phone authentication. Only then can the member top up a prepaid card from that
+         *     account.
          *
          *     **Authentication** is carried by request headers, not an OpenAPI security scheme, because
          *     a security scheme cannot state the exact length and pattern of `X-KM-Access-Key` and
