@@ -14,6 +14,8 @@ export interface CaseOverride {
 }
 
 export interface ConformanceCase {
+  /** Documented test case of the spec (refusal cases live in refusal/catalog.ts). */
+  kind?: "documented";
   id: CaseId;
   title: string;
   expected: { status: number; code: string | null };
@@ -91,6 +93,7 @@ export function selectCases(overrides: Record<string, CaseOverride> = {}, only?:
   return CASES.filter((c) => !only || only.includes(c.id)).map((c) => {
     const override = overrides[c.id];
     return {
+      kind: "documented" as const,
       id: c.id,
       title: c.title,
       expected: { status: c.expected.status, code: c.expected.code },

@@ -8,7 +8,7 @@ import { privateKey, publicKey } from "../src/encryption.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
-import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
+import { readCaseOverrides, selectCases } from "./catalog.js";
 import {
   credentialsFromEnv,
   documentedCaseList,
@@ -27,6 +27,7 @@ import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
 import { runConformance, type RunOptions } from "./runner.js";
+import { refusalCasesFor, selectRun, type AnyCase } from "./selection.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -36,7 +37,7 @@ export interface CliIo {
 interface Plan {
   options: CliOptions;
   target?: string;
-  cases: ConformanceCase[];
+  cases: AnyCase[];
   credentials: Credentials;
   encryption?: EncryptionConfig;
 }
@@ -52,9 +53,25 @@ async function checkKeys(encryption: EncryptionConfig): Promise<void> {
   }
 }
 
-/** Every case id `--help` lists with its kind (kinds beyond "documented" are appended here). */
+/** The refusal cases as derived for the default request (placeholder credentials of valid shape). */
+function defaultRefusalCases() {
+  return refusalCasesFor(selectCases(), { credentials: MOCK_CREDENTIALS });
+}
+
+/** Every case id `--help` lists with its kind. */
 export function listedCases(): ListedCase[] {
-  return documentedCaseList();
+  return [...documentedCaseList(), ...defaultRefusalCases().map((c) => ({ id: c.id, kind: "refusal" as const }))];
+}
+
+/** How many requests a full run sends, counted from the spec as it is now. */
+function fullRunLine(): string {
+  const documented = documentedCaseList().length;
+  const refusal = defaultRefusalCases();
+  const mockSkips = refusal.filter((c) => c.mockCannotJudge).length;
+  return (
+    `\nA full run sends ${documented + refusal.length} requests, one per case: ${documented} documented and ` +
+    `${refusal.length} refusal cases (against the embedded mock ${mockSkips} refusal cases are skipped).\n`
+  );
 }
 
 /** Everything that can be wrong before a single request is sent: each a UsageError. */
@@ -68,19 +85,20 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   const target = rawTarget === undefined ? undefined : parseTarget(rawTarget, options.target !== undefined ? "--target" : "KONAPLATE_BASE_URL");
   const overrides = options.casesFile ? readCaseOverrides(options.casesFile) : {};
   checkHeaderOverrides(overrides, `--cases ${options.casesFile}`);
-  const cases = selectCases(overrides, options.only);
+  const selection = { overrides, ...(options.only ? { only: options.only } : {}), ...(options.kind ? { kind: options.kind } : {}) };
   if (target === undefined) {
     if (env.KONAPLATE_CRYPTO_KEY_ID || env.KONAPLATE_SERVER_PUBLIC_KEY) {
       io.stderr.write("note: the embedded Prism mock cannot decrypt; encryption settings are ignored without --target\n");
     }
     await checkWritableDir(options.reportDir);
     // Real credentials are never sent to the mock: placeholders of the right shape suffice.
-    return { options, cases, credentials: MOCK_CREDENTIALS };
+    return { options, cases: selectRun({ ...selection, credentials: MOCK_CREDENTIALS }), credentials: MOCK_CREDENTIALS };
   }
   const { credentials, encryption } = credentialsFromEnv(env);
   checkCredentialHeaders(credentials, encryption?.cryptoKeyId);
   if (encryption) await checkKeys(encryption);
   for (const warning of credentialShapeWarnings({ ...credentials, cryptoKeyId: encryption?.cryptoKeyId })) io.stderr.write(`warning: ${warning}\n`);
+  const cases = selectRun({ ...selection, credentials, ...(encryption ? { encrypted: true } : {}) });
   await checkWritableDir(options.reportDir);
   return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
 }
@@ -127,7 +145,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
     return 2;
   }
   if (settings.options.help) {
-    io.stdout.write(usage(listedCases()));
+    io.stdout.write(usage(listedCases()) + fullRunLine());
     return 0;
   }
 

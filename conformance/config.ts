@@ -24,7 +24,10 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
   about: `Runs every documented case of POST /api/v1/bankaccounts/user/valid against a server and judges
-its answers against spec/openapi.yaml. Without --target, an embedded Prism mock is started.`,
+its answers against spec/openapi.yaml, then every refusal case: a request derived from the spec
+that breaks one rule (a header, a body field, the token, a credential) and must be refused with a
+4xx. Without --target, an embedded Prism mock is started; it cannot judge tokens, credentials or
+request times, so those refusal cases are skipped against it (reported with the reason).`,
   flags: {
     target: { value: "URL", help: "base URL of the server (the operation path is appended); default\n$KONAPLATE_BASE_URL, else an embedded Prism mock" },
     cases: {
@@ -36,7 +39,7 @@ as a JSON number with every digit)`,
     "report-dir": { value: "DIR", help: "where report.json, junit.xml and report.html go (default conformance-report)" },
     timeout: { value: "MS", help: `time allowed for each answer (default 10000, at most ${MAX_TIMEOUT_MS})` },
     concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
-    only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_*)" },
+    only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_* or 'refuse:auth:*')" },
     kind: { value: "KIND", help: `run only cases of this kind: ${CASE_KINDS.join(" or ")}` },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
@@ -45,7 +48,8 @@ Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KO
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
 KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
 
-Exit codes: 0 every case passed, 1 a case failed, 2 usage or configuration error.`,
+Exit codes: 0 no case failed (skipped cases do not fail), 1 a case failed, 2 usage or
+configuration error.`,
 });
 
 /** The documented cases' ids, in catalog order. */

@@ -9,10 +9,14 @@ export interface CheckResult {
   severity?: "error" | "warning";
 }
 
+export type CaseKind = "documented" | "refusal";
+
 export interface CaseReport {
   id: string;
   title: string;
-  status: "passed" | "failed";
+  /** "skipped": the case could not be judged against this target (`reason` says why). */
+  status: "passed" | "failed" | "skipped";
+  /** Refusal cases: any 4xx is a refusal; `status` is the documented error status, `code` set where the spec names one. */
   expected: { status: number; code: string | null };
   observed: {
     status: number | null;
@@ -25,12 +29,18 @@ export interface CaseReport {
   /** The request as sent, personal data masked and secrets removed. */
   request?: { headers: Record<string, string>; body: unknown };
   checks: CheckResult[];
+  /** "documented": a test case of the spec; "refusal": a request the server must refuse. */
+  kind: CaseKind;
+  /** Why a skipped case was not judged. */
+  reason?: string;
+  /** Refusal cases: every rule the request breaks, `<field or header>:<rule>`. */
+  breaks?: string[];
 }
 
 export interface Report {
   target: string;
   startedAt: string;
   durationMs: number;
-  summary: { total: number; passed: number; failed: number };
+  summary: { total: number; passed: number; failed: number; skipped: number };
   cases: CaseReport[];
 }

@@ -9,23 +9,31 @@ import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { selectCases, type ConformanceCase } from "./catalog.js";
 import { codeOf, judge, parseBody, passes, type Exchange, type ParsedBody } from "./checks.js";
-import { Scrubber } from "./masking.js";
-import type { CaseReport, Report } from "./report.js";
+import { Scrubber, type PersonalValue } from "./masking.js";
+import type { RefusalCase } from "./refusal/catalog.js";
+import { judgeRefusal } from "./refusal/checks.js";
+import { buildRefusalRequest, mergeHeaders, otherOfSameShape } from "./refusal/request.js";
+import { applyEdit } from "./refusal/value-edits.js";
+import type { CaseReport, CheckResult, Report } from "./report.js";
+import { isRefusal, type AnyCase } from "./selection.js";
 
 export interface RunOptions {
   /** Base URL; the operation path is appended (the base may carry a prefix such as /open-api). */
   target: string;
   credentials: Credentials;
   encryption?: { cryptoKeyId: string; serverPublicKey: string; clientPrivateKey?: string };
-  /** Default: selectCases(). */
-  cases?: ConformanceCase[];
+  /** Default: selectCases() (the documented cases); see selectRun() for both kinds. */
+  cases?: AnyCase[];
   /** Per answer; default 10000. */
   timeoutMs?: number;
   /** Cases in flight at once; default 4. */
   concurrency?: number;
   /** Largest answer read, in decoded bytes; past it reading stops and body-parses fails. Default 1 MiB. */
   maxResponseBytes?: number;
-  /** Against the kit's own Prism: sends `Prefer: code=<status>, example=<case id>`. */
+  /**
+   * Against the kit's own Prism: documented cases send `Prefer: code=<status>, example=<case id>`;
+   * refusal cases send no Prefer, and those the mock cannot judge are skipped with the reason.
+   */
   mock?: boolean;
   onProgress?: (done: number, total: number, latest: CaseReport) => void;
 }
@@ -40,16 +48,6 @@ export function operationUrl(target: string): string {
   const url = new URL(target);
   url.pathname = url.pathname.replace(/\/+$/, "") + OPERATION.path;
   return url.toString();
-}
-
-/** Override headers replace signed ones whatever their letter case. */
-function mergeHeaders(base: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
-  const out = { ...base };
-  for (const [name, value] of Object.entries(overrides)) {
-    for (const existing of Object.keys(out)) if (existing.toLowerCase() === name.toLowerCase()) delete out[existing];
-    out[name] = value;
-  }
-  return out;
 }
 
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
@@ -143,7 +141,7 @@ function keptBody(scrub: Scrubber, result: Exchange & { answered: true }, body: 
 }
 
 /** The case as it happened; masking is one pass over the finished Report (see runConformance). */
-function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<string, string>, result: Exchange, body: ParsedBody | undefined, checks: CaseReport["checks"]): CaseReport {
+function caseReport(kase: AnyCase, scrub: Scrubber, sentHeaders: Record<string, string>, result: Exchange, body: ParsedBody | undefined, checks: CaseReport["checks"]): CaseReport {
   const observed: CaseReport["observed"] = {
     status: result.answered ? result.status : null,
     code: body?.ok ? codeOf(body.plain) : null,
@@ -156,18 +154,97 @@ function caseReport(kase: ConformanceCase, scrub: Scrubber, sentHeaders: Record<
     observed.headers = headers;
     observed.body = keptBody(scrub, result, body);
   }
-  return {
+  const report: CaseReport = {
     id: kase.id,
     title: kase.title,
     status: passes(checks) ? "passed" : "failed",
     expected: { ...kase.expected },
     observed,
-    request: { headers: sentHeaders, body: kase.request.body },
+    request: { headers: sentHeaders, body: requestBodyOf(kase) },
     checks,
+    kind: isRefusal(kase) ? "refusal" : "documented",
+  };
+  if (isRefusal(kase)) report.breaks = [...kase.breaks];
+  return report;
+}
+
+/** The body a case sends (for refusal cases that are not JSON: the raw text). */
+function requestBodyOf(kase: AnyCase): unknown {
+  if (!isRefusal(kase)) return kase.request.body;
+  return kase.plan.kind === "body" ? kase.plan.body : kase.plan.kind === "wire" ? kase.plan.wire : kase.baseBody;
+}
+
+function skippedReport(kase: RefusalCase, reason: string): CaseReport {
+  return {
+    id: kase.id,
+    title: kase.title,
+    status: "skipped",
+    expected: { ...kase.expected },
+    observed: { status: null, code: null, durationMs: 0 },
+    checks: [],
+    kind: "refusal",
+    reason,
+    breaks: [...kase.breaks],
   };
 }
 
-async function runCase(kase: ConformanceCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
+function failedBeforeSending(kase: AnyCase, reason: string): CheckResult[] {
+  const failed: Exchange = { answered: false, reason, durationMs: 0 };
+  return isRefusal(kase) ? judgeRefusal(kase, failed, undefined, undefined) : judge(kase.expected, failed, undefined, undefined);
+}
+
+/**
+ * Values a run sends that must be masked like the originals: the broken personal values of refusal
+ * bodies (an account with a letter in it is still an account) and the access key cut, lengthened or
+ * shifted by a refusal case (still nearly the key).
+ */
+function sentValues(cases: readonly AnyCase[], accessKey: string): { secrets: string[]; personal: PersonalValue[] } {
+  const secrets: string[] = [];
+  const personal: PersonalValue[] = [];
+  for (const c of cases) {
+    personal.push(...Scrubber.personalValues(requestBodyOf(c)));
+    if (!isRefusal(c)) continue;
+    personal.push(...Scrubber.personalValues(c.baseBody));
+    if (c.plan.kind === "credential" && c.plan.header.toLowerCase() === "x-km-access-key") secrets.push(otherOfSameShape(accessKey));
+    if (c.plan.kind === "header" && c.plan.header.toLowerCase() === "x-km-access-key") {
+      const edited = applyEdit(c.plan.edit, accessKey);
+      if (typeof edited === "string") secrets.push(edited);
+    }
+  }
+  return { secrets, personal };
+}
+
+async function runRefusalCase(kase: RefusalCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
+  if (options.mock && kase.mockCannotJudge) return skippedReport(kase, kase.mockCannotJudge);
+  let sent: Sent;
+  try {
+    const built = await buildRefusalRequest(
+      { plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders },
+      { credentials: options.credentials, encryption: options.encryption },
+      kase.headerExample,
+    );
+    sent = { url: operationUrl(options.target), headers: built.headers, wire: built.wire };
+  } catch (err) {
+    const reason = `request not sent: ${(err as Error).message}`;
+    return caseReport(kase, scrub, {}, { answered: false, reason, durationMs: 0 }, undefined, failedBeforeSending(kase, reason));
+  }
+  const result = await exchange(sent, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const body = await bodyOf(result, options);
+  const checks = judgeRefusal(kase, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
+  return caseReport(kase, scrub, sent.headers, result, body, checks);
+}
+
+async function bodyOf(result: Exchange, options: RunOptions): Promise<ParsedBody | undefined> {
+  if (!result.answered) return undefined;
+  if (result.oversized !== undefined) return { ok: false, reason: `the answer is larger than ${result.oversized} bytes (decoded); reading stopped there, nothing of it was judged` };
+  return parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey);
+}
+
+async function runCase(kase: AnyCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
+  return isRefusal(kase) ? runRefusalCase(kase, options, scrub) : runDocumentedCase(kase, options, scrub);
+}
+
+async function runDocumentedCase(kase: ConformanceCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let sent: Sent;
   try {
@@ -177,11 +254,7 @@ async function runCase(kase: ConformanceCase, options: RunOptions, scrub: Scrubb
     return caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
   }
   const result = await exchange(sent, timeoutMs, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-  const body = !result.answered
-    ? undefined
-    : result.oversized !== undefined
-      ? ({ ok: false, reason: `the answer is larger than ${result.oversized} bytes (decoded); reading stopped there, nothing of it was judged` } as const)
-      : await parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey);
+  const body = await bodyOf(result, options);
   const checks = judge(kase.expected, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
   return caseReport(kase, scrub, sent.headers, result, body, checks);
 }
@@ -193,10 +266,8 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   }
   const cases = options.cases ?? selectCases();
   // Every value sent in any case, so an answer echoing another case's data is masked too.
-  const scrub = new Scrubber(
-    [options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey],
-    cases.flatMap((c) => Scrubber.personalValues(c.request.body)),
-  );
+  const sent = sentValues(cases, options.credentials.accessKey);
+  const scrub = new Scrubber([options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey, ...sent.secrets], sent.personal);
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseReport[] = new Array<CaseReport>(cases.length);
@@ -213,8 +284,8 @@ export async function runConformance(options: RunOptions): Promise<Report> {
         report = await runCase(kase, options, scrub);
       } catch (err) {
         // A bug here must not hide the other cases' results: this case fails, the run goes on.
-        const failed: Exchange = { answered: false, reason: `internal error while running the case: ${(err as Error).message}`, durationMs: 0 };
-        report = caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
+        const reason = `internal error while running the case: ${(err as Error).message}`;
+        report = caseReport(kase, scrub, {}, { answered: false, reason, durationMs: 0 }, undefined, failedBeforeSending(kase, reason));
       }
       results[index] = report;
       done++;
@@ -227,13 +298,13 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 
-  const passed = results.filter((r) => r.status === "passed").length;
+  const count = (status: CaseReport["status"]) => results.filter((r) => r.status === status).length;
   // The single masking step: no reporter ever sees the report before it.
   return scrub.report({
     target: options.target,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    summary: { total: results.length, passed, failed: results.length - passed },
+    summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped") },
     cases: results,
   });
 }

@@ -394,7 +394,7 @@ describe("building blocks", () => {
       target: "http://127.0.0.1:9/?a=1&b=<2>",
       startedAt: "2026-11-27T10:00:00.000Z",
       durationMs: 12,
-      summary: { total: 1, passed: 0, failed: 1 },
+      summary: { total: 1, passed: 0, failed: 1, skipped: 0 },
       cases: [
         {
           id: "002_003",
@@ -403,6 +403,7 @@ describe("building blocks", () => {
           expected: { status: 400, code: "002_003" },
           observed: { status: 400, code: "<b>", durationMs: 5 },
           checks: [{ name: "code", ok: false, message: hostile, severity: "error" }],
+          kind: "documented",
         },
       ],
     };

@@ -106,7 +106,7 @@ describe("renderHtmlReport", () => {
   });
 
   it("renders an empty run without failing", () => {
-    const html = renderHtmlReport({ target: "t", startedAt: "s", durationMs: 0, summary: { total: 0, passed: 0, failed: 0 }, cases: [] });
+    const html = renderHtmlReport({ target: "t", startedAt: "s", durationMs: 0, summary: { total: 0, passed: 0, failed: 0, skipped: 0 }, cases: [] });
     expect(html).toContain("0 passed, 0 failed");
     expect(html).not.toContain("NaN");
     expect(html).not.toContain("Infinity");

@@ -31,6 +31,9 @@ table.cases th { background: #f3f5f7; }
 td.id, td.expected, td.observed, td.time { white-space: nowrap; }
 tr.case.passed { background: var(--pass-bg); }
 tr.case.failed { background: var(--fail-bg); }
+tr.case.skipped { background: #f3f5f7; color: #5b6570; }
+.count-skipped { color: #5b6570; font-weight: 600; }
+p.kind-note { margin: .25rem 0 .75rem; color: #3b444d; }
 .verdict { font-weight: 700; }
 tr.passed .verdict { color: var(--pass); }
 tr.failed .verdict { color: var(--fail); }
@@ -101,30 +104,65 @@ function renderExchange(c: CaseReport): string {
   return `<details><summary>Request and response (masked)</summary>${parts.join("")}</details>`;
 }
 
+const VERDICTS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
+
 function renderRow(c: CaseReport): string {
-  const statusDiffers = c.observed.status !== c.expected.status;
+  const refusal = c.kind === "refusal";
+  const statusDiffers = refusal ? c.observed.status === null || c.observed.status < 400 || c.observed.status >= 500 : c.observed.status !== c.expected.status;
   const codeDiffers = c.expected.code !== null && c.observed.code !== c.expected.code;
-  const observed = `<span class="${statusDiffers || codeDiffers ? "mismatch" : ""}">${escapeHtml(outcome(c.observed.status, c.observed.code))}</span>`;
-  const expected = escapeHtml(`${c.expected.status} ${c.expected.code ?? "any code"}`);
+  const observed =
+    c.status === "skipped"
+      ? "—"
+      : `<span class="${statusDiffers || codeDiffers ? "mismatch" : ""}">${escapeHtml(outcome(c.observed.status, c.observed.code))}</span>`;
+  const expected = escapeHtml(refusal ? `4xx ${c.expected.code ?? "(refused)"}` : `${c.expected.status} ${c.expected.code ?? "any code"}`);
+  const breaks = c.breaks?.length ? `<div class="breaks">breaks: <code>${escapeHtml(c.breaks.join(", "))}</code></div>` : "";
+  const detail =
+    c.status === "skipped"
+      ? `<span class="skip-reason">skipped: ${escapeHtml(c.reason ?? "not judged")}</span>${breaks}`
+      : `${breaks}${renderChecks(c.checks)}${renderExchange(c)}`;
   return [
     `<tr class="case ${c.status}" data-case-id="${escapeHtml(c.id)}" data-status="${c.status}">`,
     `<td class="id"><code>${escapeHtml(c.id)}</code></td>`,
     `<td lang="ko">${escapeHtml(c.title)}</td>`,
     `<td class="expected">${expected}</td>`,
     `<td class="observed">${observed}</td>`,
-    `<td class="time">${formatMs(c.observed.durationMs)}</td>`,
-    `<td class="verdict">${c.status === "passed" ? "PASS" : "FAIL"}</td>`,
-    `<td class="checks-cell">${renderChecks(c.checks)}${renderExchange(c)}</td>`,
+    `<td class="time">${c.status === "skipped" ? "—" : formatMs(c.observed.durationMs)}</td>`,
+    `<td class="verdict">${VERDICTS[c.status]}</td>`,
+    `<td class="checks-cell">${detail}</td>`,
     `</tr>`,
   ].join("");
 }
 
 export function pageTitle(report: Report): string {
-  return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed`;
+  const skipped = report.summary.skipped ?? 0;
+  return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+}
+
+const SECTIONS = [
+  { kind: "documented", heading: "Cases", id: "documented-cases", note: "" },
+  {
+    kind: "refusal",
+    heading: "Refusal cases",
+    id: "refusal-cases",
+    note: "Each request breaks one rule (listed under breaks) and keeps everything else valid and signed: any 4xx is a refusal; a 5xx, a 2xx or code 000_000 fails the case. Skipped cases were not judged against this target.",
+  },
+] as const;
+
+function renderSection(report: Report, section: (typeof SECTIONS)[number]): string {
+  const cases = report.cases.filter((c) => (c.kind ?? "documented") === section.kind);
+  if (!cases.length && section.kind === "refusal") return "";
+  return `<h2 id="${section.id}">${section.heading}</h2>
+${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${section.kind}">
+<thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
+<tbody>
+${cases.map(renderRow).join("\n")}
+</tbody>
+</table>`;
 }
 
 export function renderHtmlReport(report: Report): string {
   const { total, passed, failed } = report.summary;
+  const skipped = report.summary.skipped ?? 0;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -140,17 +178,11 @@ export function renderHtmlReport(report: Report): string {
 <dt>Target</dt><dd><code class="target">${escapeHtml(report.target)}</code></dd>
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
-<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span></dd>
+<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
 </dl>
 <h2>Latency</h2>
-${renderLatencyChart(report.cases)}
-<h2>Cases</h2>
-<table class="cases">
-<thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
-<tbody>
-${report.cases.map(renderRow).join("\n")}
-</tbody>
-</table>
+${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
+${SECTIONS.map((section) => renderSection(report, section)).join("\n")}
 </body>
 </html>
 `;

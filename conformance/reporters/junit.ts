@@ -2,6 +2,8 @@
 import type { CaseReport, Report } from "../report.js";
 
 export const JUNIT_CLASSNAME = "konaplate.conformance";
+/** Refusal cases get a testsuite (and classname) of their own. */
+export const JUNIT_REFUSAL_CLASSNAME = "konaplate.conformance.refusal";
 
 // Characters XML 1.0 does not allow at all, even escaped (a server may answer with anything).
 // eslint-disable-next-line no-control-regex
@@ -35,22 +37,39 @@ function warningsOf(c: CaseReport): string {
   return `      <system-out>${escapeXml(warnings.map((w) => `warning ${w.name}: ${w.message}`).join("\n"))}</system-out>\n`;
 }
 
+function skippedOf(c: CaseReport): string {
+  return `      <skipped message="${escapeXmlAttribute(c.reason ?? "not judged")}"/>\n`;
+}
+
+function testcase(c: CaseReport, classname: string): string {
+  const open = `    <testcase classname="${classname}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
+  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningsOf(c);
+  return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
+}
+
+/** One testsuite per kind of case (documented first); an empty kind gets no suite. */
 export function renderJunitReport(report: Report): string {
   const { total, failed } = report.summary;
   const time = seconds(report.durationMs);
-  const cases = report.cases
-    .map((c) => {
-      const open = `    <testcase classname="${JUNIT_CLASSNAME}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
-      const inner = (c.status === "failed" ? failureOf(c) : "") + warningsOf(c);
-      return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
+  const suites = ([["documented", JUNIT_CLASSNAME], ["refusal", JUNIT_REFUSAL_CLASSNAME]] as const)
+    .map(([kind, classname]) => {
+      const cases = report.cases.filter((c) => (c.kind ?? "documented") === kind);
+      if (!cases.length && !(kind === "documented" && report.cases.length === 0)) return "";
+      const count = (status: CaseReport["status"]) => cases.filter((c) => c.status === status).length;
+      // Cases run concurrently: a suite sharing the run with another gets the sum of its case times.
+      const suiteTime = seconds(cases.reduce((sum, c) => sum + c.observed.durationMs, 0));
+      return (
+        `  <testsuite name="${classname}" tests="${cases.length}" failures="${count("failed")}" errors="0" skipped="${count("skipped")}" time="${cases.length === report.cases.length ? time : suiteTime}" timestamp="${escapeXml(report.startedAt)}">\n` +
+        `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${kind}"/>\n    </properties>\n` +
+        cases.map((c) => testcase(c, classname)).join("") +
+        `  </testsuite>\n`
+      );
     })
     .join("");
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="konaplate-conformance" tests="${total}" failures="${failed}" errors="0" time="${time}">\n` +
-    `  <testsuite name="${JUNIT_CLASSNAME}" tests="${total}" failures="${failed}" errors="0" skipped="0" time="${time}" timestamp="${escapeXml(report.startedAt)}">\n` +
-    `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n    </properties>\n` +
-    cases +
-    `  </testsuite>\n</testsuites>\n`
+    `<testsuites name="konaplate-conformance" tests="${total}" failures="${failed}" errors="0" skipped="${report.summary.skipped ?? 0}" time="${time}">\n` +
+    suites +
+    `</testsuites>\n`
   );
 }

@@ -12,6 +12,10 @@ import { validateRequestBody, validateRequestHeaders, type Violation } from "../
 export interface Verdict {
   /** The HMAC in X-KM-Tran-Token matches the raw body and its time matches X-KM-Tran-Time. */
   tokenOk: boolean;
+  /** Content-Type is application/json (charset utf-8 allowed). */
+  contentTypeOk: boolean;
+  /** X-KM-Access-Key and X-KM-User-AspId are the project's (when the server was given them). */
+  credentialsOk: boolean;
   headerViolations: Violation[];
   bodyViolations: Violation[];
 }
@@ -37,6 +41,8 @@ export interface Answer {
 
 export interface FaithfulServerOptions {
   secretKey: string;
+  /** When given, any other access key or AspId is refused (401), as a real server does. */
+  credentials?: { accessKey: string; aspId: string };
   /** When given, answers are encrypted for this client key (`{"encData": ...}`). */
   clientPublicKeyPem?: string;
   /** Needed to read encrypted request bodies. */
@@ -71,6 +77,8 @@ const sameBody = (a: unknown, b: unknown) => stringifyJson(a) === stringifyJson(
 export function defaultOutcome(request: ReceivedRequest): Answer {
   const v = request.verdict;
   // The contract documents no answer for a bad token or bad headers: plain text, so no code is invented.
+  if (!v.contentTypeOk) return rejection(415, "Content-Type must be application/json");
+  if (!v.credentialsOk) return rejection(401, "unknown access key or AspId");
   if (!v.tokenOk) return rejection(401, "integrity token does not match the body");
   if (v.headerViolations.length) return rejection(400, v.headerViolations.map((x) => x.message).join("; "));
   const known = CASES.find((c) => sameBody(c.request.body, request.body));
@@ -131,6 +139,8 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
       encrypted,
       verdict: {
         tokenOk: tokenMatches(options.secretKey, headers, rawBody),
+        contentTypeOk: /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i.test(headers["content-type"] ?? ""),
+        credentialsOk: !options.credentials || (headers["x-km-access-key"] === options.credentials.accessKey && headers["x-km-user-aspid"] === options.credentials.aspId),
         headerViolations: validateRequestHeaders(headers),
         bodyViolations: body === undefined ? [{ path: "(body)", rule: "json", message: "body is not JSON" }] : validateRequestBody(body),
       },

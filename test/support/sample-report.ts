@@ -52,6 +52,7 @@ export function sampleReport(target = "http://127.0.0.1:4010"): Report {
           ? { name: "correlation-echo", ok: false, message: "correlation id not echoed", severity: "warning" }
           : { name: "correlation-echo", ok: true, message: "echoed" },
       ],
+      kind: "documented",
     };
   });
   const failed = cases.filter((c) => c.status === "failed").length;
@@ -59,7 +60,7 @@ export function sampleReport(target = "http://127.0.0.1:4010"): Report {
     target,
     startedAt: "2026-11-27T10:15:00.000Z",
     durationMs: 1234,
-    summary: { total: cases.length, passed: cases.length - failed, failed },
+    summary: { total: cases.length, passed: cases.length - failed, failed, skipped: 0 },
     cases,
   };
 }

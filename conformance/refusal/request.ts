@@ -1,0 +1,170 @@
+// Builds the request of a refusal case: the base request (the `success` case after --cases
+// overrides) signed exactly like the client signs, with one thing broken. Everything else stays
+// valid and the token is computed over the exact bytes sent, unless the token is the thing broken.
+import { encryptPayload } from "../../src/encryption.js";
+import { stringifyJson } from "../../src/json.js";
+import { signedHeaders, wallClock17, type Credentials } from "../../src/signing.js";
+import { applyEdit, type ValueEdit } from "./value-edits.js";
+
+export type RefusalPlan =
+  /** One header left out or given a value that breaks one of its rules. */
+  | { kind: "header"; header: string; edit: ValueEdit }
+  /** Another plain body (a field left out or breaking a rule), signed and sent as usual. */
+  | { kind: "body"; body: unknown }
+  /** Raw bytes instead of a JSON body (not JSON, empty), signed as sent. */
+  | { kind: "wire"; wire: string }
+  | { kind: "content-type"; contentType: string }
+  | { kind: "wrong-secret" }
+  /** The token is computed over other bytes than those sent. */
+  | { kind: "body-changed" }
+  /** The token carries another time than X-KM-Tran-Time. */
+  | { kind: "token-time"; shiftMs: number }
+  /** A credential header with another value of the same shape. */
+  | { kind: "credential"; header: string }
+  /** Every time header (and the token's time) as if sent at another moment. */
+  | { kind: "clock"; shiftMs: number };
+
+export interface RefusalRequestInput {
+  plan: RefusalPlan;
+  /** The plain body of the base request. */
+  baseBody: unknown;
+  /** Headers added or replaced by the base request's --cases override. */
+  overrideHeaders: Record<string, string>;
+}
+
+export interface SigningContext {
+  credentials: Credentials;
+  encryption?: { cryptoKeyId: string; serverPublicKey: string } | undefined;
+}
+
+export interface BuiltRequest {
+  headers: Record<string, string>;
+  wire: string;
+  /** The plain body as meant (for masking and the report); the raw text for wire cases. */
+  body: unknown;
+}
+
+const TOKEN = /^(KMV1:)([0-9]{17})(:.*)$/s;
+
+export function findHeader(headers: Record<string, string>, name: string): string | undefined {
+  return Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+}
+
+export function setHeader(headers: Record<string, string>, name: string, value: string | undefined): void {
+  const existing = findHeader(headers, name);
+  if (existing !== undefined) delete headers[existing];
+  if (value !== undefined) headers[existing ?? name] = value;
+}
+
+/** Override headers replace signed ones whatever their letter case. */
+export function mergeHeaders(base: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
+  const out = { ...base };
+  for (const [name, value] of Object.entries(overrides)) setHeader(out, name, value);
+  return out;
+}
+
+const get = (headers: Record<string, string>, name: string) => {
+  const k = findHeader(headers, name);
+  return k === undefined ? undefined : headers[k];
+};
+
+/**
+ * After X-KM-Tran-Time was edited, the token's time follows it where it still can (14 digits), so
+ * that only the header rule under test is broken, not also the token's agreement with the time.
+ */
+export function syncTokenTime(headers: Record<string, string>): void {
+  const time = get(headers, "X-KM-Tran-Time");
+  const token = get(headers, "X-KM-Tran-Token");
+  if (time === undefined || token === undefined || !/^[0-9]{14}$/.test(time)) return;
+  const m = TOKEN.exec(token);
+  if (m && m[2]!.slice(0, 14) !== time) setHeader(headers, "X-KM-Tran-Token", `${m[1]}${time}${m[2]!.slice(14)}${m[3]}`);
+}
+
+/** The kit's own rule beyond the schema: the token's time is the request time. */
+export function tokenTimeMismatch(headers: Record<string, string>): boolean {
+  const time = get(headers, "X-KM-Tran-Time");
+  const m = TOKEN.exec(get(headers, "X-KM-Tran-Token") ?? "");
+  return time !== undefined && m !== null && m[2]!.slice(0, 14) !== time;
+}
+
+/** Another value of the same shape: every letter and digit moved one step within its class. */
+export function otherOfSameShape(value: string): string {
+  return Array.from(value)
+    .map((ch) => {
+      if (/[0-8]/.test(ch) || /[A-Ya-y]/.test(ch)) return String.fromCharCode(ch.charCodeAt(0) + 1);
+      if (ch === "9") return "0";
+      if (ch === "Z") return "A";
+      if (ch === "z") return "a";
+      return ch;
+    })
+    .join("");
+}
+
+/** Changes one digit of a text (the last one): a body that differs from the one sent. */
+export function otherBody(wire: string): string {
+  const i = wire.search(/[0-9](?=[^0-9]*$)/);
+  if (i < 0) return `${wire} `;
+  return wire.slice(0, i) + String((Number(wire[i]) + 1) % 10) + wire.slice(i + 1);
+}
+
+async function wireOf(plain: unknown, context: SigningContext): Promise<string> {
+  const text = stringifyJson(plain);
+  if (!context.encryption) return text;
+  return stringifyJson({ encData: await encryptPayload(text, context.encryption.serverPublicKey) });
+}
+
+/** The headers of the base request for a given wire text, before any edit. */
+export function baseHeaders(context: SigningContext, wire: string, overrideHeaders: Record<string, string>, instant = new Date(), secretKey = context.credentials.secretKey, signedOver = wire): Record<string, string> {
+  const credentials = { ...context.credentials, secretKey, ...(context.encryption ? { cryptoKeyId: context.encryption.cryptoKeyId } : {}) };
+  const signed = signedHeaders(credentials, signedOver, instant);
+  return mergeHeaders({ "Content-Type": "application/json", Accept: "application/json", ...signed }, overrideHeaders);
+}
+
+/** Applies a header edit as it would be sent: the real value (or the spec's example when not sent by default). */
+export function editHeaders(headers: Record<string, string>, header: string, edit: ValueEdit, example?: string): Record<string, string> {
+  const out = { ...headers };
+  const current = get(out, header) ?? example ?? "";
+  const next = applyEdit(edit, current);
+  setHeader(out, header, next === undefined ? undefined : String(next));
+  if (header.toLowerCase() === "x-km-tran-time") syncTokenTime(out);
+  return out;
+}
+
+export async function buildRefusalRequest(input: RefusalRequestInput, context: SigningContext, example?: string): Promise<BuiltRequest> {
+  const { plan } = input;
+  const plain = plan.kind === "body" ? plan.body : input.baseBody;
+  if (plan.kind === "wire") {
+    return { headers: baseHeaders(context, plan.wire, input.overrideHeaders), wire: plan.wire, body: plan.wire };
+  }
+  const wire = await wireOf(plain, context);
+  const now = new Date();
+  switch (plan.kind) {
+    case "body":
+      return { headers: baseHeaders(context, wire, input.overrideHeaders), wire, body: plain };
+    case "header":
+      return { headers: editHeaders(baseHeaders(context, wire, input.overrideHeaders, now), plan.header, plan.edit, example), wire, body: plain };
+    case "content-type": {
+      const headers = baseHeaders(context, wire, input.overrideHeaders);
+      setHeader(headers, "Content-Type", plan.contentType);
+      return { headers, wire, body: plain };
+    }
+    case "wrong-secret":
+      return { headers: baseHeaders(context, wire, input.overrideHeaders, now, `${context.credentials.secretKey}-not-the-secret`), wire, body: plain };
+    case "body-changed":
+      return { headers: baseHeaders(context, wire, input.overrideHeaders, now, context.credentials.secretKey, otherBody(wire)), wire, body: plain };
+    case "token-time": {
+      const headers = baseHeaders(context, wire, input.overrideHeaders, now);
+      const token = get(headers, "X-KM-Tran-Token") ?? "";
+      const shifted = wallClock17(new Date(now.getTime() + plan.shiftMs), context.credentials.timeZone);
+      setHeader(headers, "X-KM-Tran-Token", token.replace(TOKEN, (_, head: string, _time: string, tail: string) => `${head}${shifted}${tail}`));
+      return { headers, wire, body: plain };
+    }
+    case "credential": {
+      const headers = baseHeaders(context, wire, input.overrideHeaders, now);
+      setHeader(headers, plan.header, otherOfSameShape(get(headers, plan.header) ?? ""));
+      return { headers, wire, body: plain };
+    }
+    case "clock":
+      return { headers: baseHeaders(context, wire, input.overrideHeaders, new Date(now.getTime() + plan.shiftMs)), wire, body: plain };
+  }
+}

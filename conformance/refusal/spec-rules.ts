@@ -1,0 +1,171 @@
+// What a request must obey, read from an OpenAPI document: every request header with its rules,
+// every body field with its rules, and the codes the spec names for a broken rule. Refusal cases are
+// derived from this, never from a hand list: a rule added to the spec adds its case.
+import { readFileSync } from "node:fs";
+import { OPERATION } from "../../generated/contract.js";
+import { parseJson } from "../../src/json.js";
+
+export type Schema = Record<string, unknown>;
+export type SpecDocument = Record<string, unknown>;
+
+/** Keywords that describe or structure a schema but are no rule a value can break. */
+const NOT_RULES = new Set([
+  "$ref", "$id", "$schema", "$comment", "$defs", "title", "description", "example", "examples", "default",
+  "deprecated", "readOnly", "writeOnly", "discriminator", "xml", "externalDocs", "properties", "required",
+  "allOf", "oneOf", "anyOf", "not", "if", "then", "else", "contentMediaType", "contentEncoding",
+]);
+
+export interface ValueRules {
+  /** The schema with refs and allOf merged (for candidate values and the document judge). */
+  schema: Schema;
+  /** Breakable keywords present, in the order the schema states them (e.g. type, minLength, pattern). */
+  rules: string[];
+}
+
+export interface HeaderRules extends ValueRules {
+  name: string;
+  required: boolean;
+  /** The spec's example: the base of a broken value when the header is not sent by default. */
+  example?: string;
+}
+
+export interface FieldRules extends ValueRules {
+  field: string;
+  required: boolean;
+}
+
+export interface SpecRules {
+  headers: HeaderRules[];
+  /** Rules of the body as a whole (e.g. `type: object`). */
+  body: ValueRules;
+  fields: FieldRules[];
+  /** `<field>:<rule>` → the result code the spec names for it (from `x-konaplate-violates` examples). */
+  codes: Map<string, string>;
+}
+
+const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
+
+export function resolveRef(doc: SpecDocument, ref: string): unknown {
+  if (!ref.startsWith("#/")) throw new Error(`only local refs are supported, got ${ref}`);
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isObject(node) || !(key in node)) throw new Error(`unresolved $ref ${ref}`);
+    node = node[key];
+  }
+  return node;
+}
+
+function deref(doc: SpecDocument, node: unknown): Schema {
+  let current = node;
+  for (let depth = 0; isObject(current) && typeof current.$ref === "string"; depth++) {
+    if (depth > 32) throw new Error("$ref chain too deep");
+    current = resolveRef(doc, current.$ref);
+  }
+  return isObject(current) ? current : {};
+}
+
+/** Every local $ref replaced by its target (the spec has no recursive schema), allOf merged in. */
+export function flatten(doc: SpecDocument, node: unknown): Schema {
+  const inline = (n: unknown, depth: number): unknown => {
+    if (depth > 32) throw new Error("schema nests too deep (recursive $ref?)");
+    if (Array.isArray(n)) return n.map((x) => inline(x, depth + 1));
+    if (!isObject(n)) return n;
+    const base = typeof n.$ref === "string" ? { ...deref(doc, n), ...Object.fromEntries(Object.entries(n).filter(([k]) => k !== "$ref")) } : n;
+    return Object.fromEntries(Object.entries(base).map(([k, v]) => [k, inline(v, depth + 1)]));
+  };
+  const schema = inline(node, 0) as Schema;
+  if (!Array.isArray(schema.allOf)) return schema;
+  const merged: Schema = { ...schema };
+  delete merged.allOf;
+  for (const part of schema.allOf as Schema[]) {
+    const flat = flatten(doc, part);
+    for (const [k, v] of Object.entries(flat)) {
+      if (k === "properties" && isObject(merged.properties) && isObject(v)) merged.properties = { ...merged.properties, ...v };
+      else if (k === "required" && Array.isArray(merged.required) && Array.isArray(v)) merged.required = [...new Set([...merged.required, ...v])];
+      else if (!(k in merged)) merged[k] = v;
+    }
+  }
+  return merged;
+}
+
+function rulesOf(schema: Schema): string[] {
+  return Object.keys(schema).filter((k) => !NOT_RULES.has(k) && !k.startsWith("x-"));
+}
+
+function operationOf(doc: SpecDocument): Schema {
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  const item = deref(doc, paths[OPERATION.path]);
+  const operation = item[OPERATION.method.toLowerCase()];
+  if (!isObject(operation)) throw new Error(`the spec has no ${OPERATION.method} ${OPERATION.path}`);
+  return operation;
+}
+
+/**
+ * The plain (unencrypted) form of the request body: the object schema among the body's
+ * alternatives (oneOf/anyOf/if-then-else) that is not the `{"encData"}` wrapper.
+ */
+function plainBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
+  if (depth > 8) return undefined;
+  const schema = deref(doc, node);
+  const props = isObject(schema.properties) ? schema.properties : undefined;
+  if (props && !("encData" in props)) return schema;
+  for (const key of ["oneOf", "anyOf", "then", "else"]) {
+    const alternatives = schema[key];
+    for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
+      const found = plainBodySchema(doc, alternative, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Reads every rule of the operation's request from a spec document (a parsed copy of openapi.yaml). */
+export function readSpecRules(doc: SpecDocument): SpecRules {
+  const operation = operationOf(doc);
+  const headers: HeaderRules[] = [];
+  for (const p of Array.isArray(operation.parameters) ? operation.parameters : []) {
+    const param = deref(doc, p);
+    if (param.in !== "header" || typeof param.name !== "string") continue;
+    const schema = flatten(doc, param.schema ?? {});
+    const example = typeof param.example === "string" ? param.example : typeof schema.example === "string" ? schema.example : undefined;
+    // A header is always a string on the wire: its type is not a rule a request can break.
+    const rules = rulesOf(schema).filter((r) => r !== "type");
+    headers.push({ name: param.name, required: param.required === true, schema, rules, ...(example === undefined ? {} : { example }) });
+  }
+
+  const requestBody = deref(doc, operation.requestBody);
+  const media = isObject(requestBody.content) ? deref(doc, requestBody.content["application/json"]) : {};
+  const plain = plainBodySchema(doc, media.schema);
+  if (!plain) throw new Error("the spec's request body has no plain object schema");
+  const bodySchema = flatten(doc, plain);
+  const required = new Set(Array.isArray(bodySchema.required) ? (bodySchema.required as string[]) : []);
+  const fields = Object.entries(isObject(bodySchema.properties) ? bodySchema.properties : {}).map(([field, s]): FieldRules => {
+    const schema = flatten(doc, s);
+    return { field, required: required.has(field), schema, rules: rulesOf(schema) };
+  });
+
+  const codes = new Map<string, string>();
+  const requestExamples = isObject(media.examples) ? media.examples : {};
+  const responses = isObject(operation.responses) ? operation.responses : {};
+  for (const [name, example] of Object.entries(requestExamples)) {
+    const violates = isObject(example) ? example["x-konaplate-violates"] : undefined;
+    if (!isObject(violates) || typeof violates.field !== "string" || typeof violates.rule !== "string") continue;
+    for (const response of Object.values(responses)) {
+      const content = deref(doc, response).content;
+      const answer = isObject(content) ? deref(doc, content["application/json"]).examples : undefined;
+      const value = isObject(answer) && isObject(answer[name]) ? (answer[name] as Schema).value : undefined;
+      const code = isObject(value) && isObject(value.response) ? value.response.code : undefined;
+      if (typeof code === "string") codes.set(`${violates.field}:${violates.rule}`, code);
+    }
+  }
+  return { headers, body: { schema: { type: bodySchema.type }, rules: rulesOf({ type: bodySchema.type }).filter(() => bodySchema.type !== undefined) }, fields, codes };
+}
+
+let kitDocument: SpecDocument | undefined;
+
+/** The kit's own spec (generated/openapi.json, the exact copy of spec/openapi.yaml), numbers lossless. */
+export function kitSpecDocument(): SpecDocument {
+  kitDocument ??= parseJson(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8")) as SpecDocument;
+  return kitDocument;
+}
