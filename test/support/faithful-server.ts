@@ -7,15 +7,20 @@ import type { AddressInfo } from "node:net";
 import { CASES, CODE_MESSAGES, OPERATION, type DocumentedCode } from "../../generated/contract.js";
 import { decryptPayload, encryptPayload } from "../../src/encryption.js";
 import { parseJson, stringifyJson } from "../../src/json.js";
+import { zoneOffsetMinutes } from "../../src/signing.js";
 import { validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
 
 export interface Verdict {
   /** The HMAC in X-KM-Tran-Token matches the raw body and its time matches X-KM-Tran-Time. */
   tokenOk: boolean;
+  /** The HMAC alone matches the raw body (whatever the token's time). */
+  hmacOk: boolean;
   /** Content-Type is application/json (charset utf-8 allowed). */
   contentTypeOk: boolean;
   /** X-KM-Access-Key and X-KM-User-AspId are the project's (when the server was given them). */
   credentialsOk: boolean;
+  /** X-KM-Tran-Time within the server's window of its clock (always true without a window). */
+  clockOk: boolean;
   headerViolations: Violation[];
   bodyViolations: Violation[];
 }
@@ -43,6 +48,8 @@ export interface FaithfulServerOptions {
   secretKey: string;
   /** When given, any other access key or AspId is refused (401), as a real server does. */
   credentials?: { accessKey: string; aspId: string };
+  /** When given, a Tran-Time further than this from the server's clock is refused (401). */
+  clockWindowMs?: number;
   /** When given, answers are encrypted for this client key (`{"encData": ...}`). */
   clientPublicKeyPem?: string;
   /** Needed to read encrypted request bodies. */
@@ -80,7 +87,9 @@ export function defaultOutcome(request: ReceivedRequest): Answer {
   if (!v.contentTypeOk) return rejection(415, "Content-Type must be application/json");
   if (!v.credentialsOk) return rejection(401, "unknown access key or AspId");
   if (!v.tokenOk) return rejection(401, "integrity token does not match the body");
+  if (!v.clockOk) return rejection(401, "X-KM-Tran-Time outside the accepted window");
   if (v.headerViolations.length) return rejection(400, v.headerViolations.map((x) => x.message).join("; "));
+  if (request.body === undefined) return rejection(400, "body is not JSON");
   const known = CASES.find((c) => sameBody(c.request.body, request.body));
   if (known) return answerFor(known.expected.status, known.mockCode, known.title);
   if (v.bodyViolations.some((x) => x.path === "bankAccount")) return answerFor(400, "002_001", "");
@@ -91,13 +100,31 @@ export function defaultOutcome(request: ReceivedRequest): Answer {
 }
 
 function tokenMatches(secretKey: string, headers: Record<string, string>, rawBody: string): boolean {
+  const match = /^KMV1:(\d{17}):/.exec(headers["x-km-tran-token"] ?? "");
+  return match !== null && match[1]!.slice(0, 14) === headers["x-km-tran-time"] && hmacMatches(secretKey, headers, rawBody);
+}
+
+function hmacMatches(secretKey: string, headers: Record<string, string>, rawBody: string): boolean {
   const token = headers["x-km-tran-token"] ?? "";
   const match = /^KMV1:(\d{17}):(.+)$/.exec(token);
   if (!match) return false;
-  if (match[1]!.slice(0, 14) !== headers["x-km-tran-time"]) return false;
   const expected = createHmac("sha256", secretKey).update(Buffer.from(rawBody, "utf8")).digest();
   const given = Buffer.from(match[2]!, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The instant a `yyyyMMddHHmmss` wall-clock time in a zone stands for; NaN when it is none. */
+function instantOf(tranTime: string | undefined, timeZone: string | undefined): number {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(tranTime ?? "");
+  if (!m) return NaN;
+  let offset: number;
+  try {
+    offset = zoneOffsetMinutes(timeZone ?? "");
+  } catch {
+    return NaN;
+  }
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offset * 60_000;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -139,7 +166,9 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
       encrypted,
       verdict: {
         tokenOk: tokenMatches(options.secretKey, headers, rawBody),
+        hmacOk: hmacMatches(options.secretKey, headers, rawBody),
         contentTypeOk: /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i.test(headers["content-type"] ?? ""),
+        clockOk: options.clockWindowMs === undefined || !(Math.abs(Date.now() - instantOf(headers["x-km-tran-time"], headers["x-km-time-zone"])) > options.clockWindowMs),
         credentialsOk: !options.credentials || (headers["x-km-access-key"] === options.credentials.accessKey && headers["x-km-user-aspid"] === options.credentials.aspId),
         headerViolations: validateRequestHeaders(headers),
         bodyViolations: body === undefined ? [{ path: "(body)", rule: "json", message: "body is not JSON" }] : validateRequestBody(body),
