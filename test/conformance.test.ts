@@ -11,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_IDS } from "../generated/contract.js";
 import { readCaseOverrides, selectCases, UsageError } from "../conformance/catalog.js";
-import { parseArgs } from "../conformance/config.js";
+import { MOCK_CREDENTIALS, parseArgs } from "../conformance/config.js";
+import { selectRun } from "../conformance/selection.js";
+import { otherOfSameShape } from "../conformance/refusal/request.js";
 import { maskAccount, maskBirthDate, maskName, Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
@@ -57,12 +59,17 @@ describe("against the embedded Prism mock (no --target)", () => {
     run = await runCli([], {});
   });
 
-  it("passes all 13 documented cases and exits 0", () => {
+  it("passes all 13 documented cases and every refusal case it can judge, skips the rest and exits 0", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.report?.summary).toEqual({ total: 13, passed: 13, failed: 0 });
-    expect(run.report?.cases.map((c) => c.id)).toEqual([...CASE_IDS]);
-    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("13 passed, 0 failed");
+    const refusal = selectRun({ credentials: MOCK_CREDENTIALS, kind: "refusal" });
+    const skipped = refusal.filter((c) => c.kind === "refusal" && c.mockCannotJudge).length;
+    expect(skipped).toBeGreaterThan(0);
+    const total = 13 + refusal.length;
+    expect(run.report?.summary).toEqual({ total, passed: total - skipped, failed: 0, skipped });
+    expect(run.report?.cases.slice(0, 13).map((c) => c.id)).toEqual([...CASE_IDS]);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(`${total - skipped} passed, 0 failed, ${skipped} skipped`);
+    expect(run.stdout).toContain("Skipped (not judged, never failed):");
   });
 
   it("writes report.json of the exact published shape, junit.xml and report.html", () => {
@@ -70,8 +77,8 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(Object.keys(report)).toEqual(["target", "startedAt", "durationMs", "summary", "cases"]);
     expect(report.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
     expect(new Date(report.startedAt).toISOString()).toBe(report.startedAt);
-    for (const c of report.cases) {
-      expect(Object.keys(c)).toEqual(["id", "title", "status", "expected", "observed", "request", "checks"]);
+    for (const c of report.cases.filter((x) => x.kind === "documented")) {
+      expect(Object.keys(c)).toEqual(["id", "title", "status", "expected", "observed", "request", "checks", "kind"]);
       expect(Object.keys(c.expected)).toEqual(["status", "code"]);
       expect(Object.keys(c.observed).slice(0, 3)).toEqual(["status", "code", "durationMs"]);
       expect(c.checks.map((k) => k.name)).toEqual(["answered", "status", "content-type", "body-parses", "body-schema", "code", "response-headers", "correlation-echo"]);
@@ -82,6 +89,9 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(codeless.checks.find((k) => k.name === "code")?.message).toContain("received code 999_999");
     expect(xmlProblems(run.files["junit.xml"]!)).toEqual([]);
     expect(run.files["junit.xml"]!.match(/<testcase classname="konaplate\.conformance"/g)).toHaveLength(13);
+    const skipped = report.cases.find((c) => c.status === "skipped")!;
+    expect(Object.keys(skipped)).toEqual(["id", "title", "status", "expected", "observed", "checks", "kind", "reason", "breaks"]);
+    expect(run.files["junit.xml"]).toContain(`<skipped message="${skipped.reason}"/>`);
     expect(run.files["junit.xml"]).toContain('name="002_003 400 - ');
     expect(run.files["report.html"]).toContain("<html");
   });
@@ -115,7 +125,7 @@ describe("as a real process", () => {
       let stdout = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-      expect(stdout.trimEnd().split("\n").at(-1)).toBe("13 passed, 0 failed");
+      expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
       expect(code).toBe(0);
       expect(processesWithMarker(marker)).toEqual([]);
     } finally {
@@ -156,9 +166,9 @@ describe("against a faithful server", () => {
 
   it("passes all 13 cases, each signed over the exact bytes sent", async () => {
     server.requests.length = 0;
-    const run = await runCli(["--target", `${server.url}/open-api/`], TEST_ENV);
+    const run = await runCli(["--target", `${server.url}/open-api/`, "--kind", "documented"], TEST_ENV);
     expect(run.code).toBe(0);
-    expect(run.report?.summary).toEqual({ total: 13, passed: 13, failed: 0 });
+    expect(run.report?.summary).toEqual({ total: 13, passed: 13, failed: 0, skipped: 0 });
     expect(server.requests).toHaveLength(13);
     expect(server.requests.every((r) => r.verdict.tokenOk && r.verdict.headerViolations.length === 0)).toBe(true);
     expect(new Set(server.requests.map((r) => r.path))).toEqual(new Set(["/open-api/api/v1/bankaccounts/user/valid"]));
@@ -191,7 +201,7 @@ describe("against a faithful server", () => {
 
   it("--concurrency 1 runs every case one at a time and keeps catalog order", async () => {
     server.requests.length = 0;
-    const run = await runCli(["--target", server.url, "--concurrency", "1"], TEST_ENV);
+    const run = await runCli(["--target", server.url, "--concurrency", "1", "--kind", "documented"], TEST_ENV);
     expect(run.code).toBe(0);
     expect(run.report?.cases.map((c) => c.id)).toEqual([...CASE_IDS]);
     // One at a time: the server saw the cases in catalog order.
@@ -261,7 +271,7 @@ describe("encrypted mode", () => {
       KONAPLATE_SERVER_PUBLIC_KEY: pem(server.publicKey, "spki"),
       KONAPLATE_CLIENT_PRIVATE_KEY: keyFile,
     };
-    const run = await runCli(["--target", faithful.url], env);
+    const run = await runCli(["--target", faithful.url, "--kind", "documented"], env);
     expect(run.code).toBe(0);
     expect(run.report?.summary.passed).toBe(13);
     expect(faithful.requests.every((r) => r.encrypted && r.verdict.tokenOk && r.headers["x-km-crypto-key-id"] === env.KONAPLATE_CRYPTO_KEY_ID)).toBe(true);
@@ -287,7 +297,12 @@ describe("nothing secret or personal in any output", () => {
         res.writeHead(400, { "content-type": "text/html" }).end(`<html><pre>${rawBody}\n${headers}</pre></html>`);
         return;
       }
-      const sent = JSON.parse(rawBody) as Record<string, unknown>;
+      let sent: unknown;
+      try {
+        sent = JSON.parse(rawBody);
+      } catch {
+        sent = rawBody; // refusal cases send bodies that are not JSON
+      }
       res
         .writeHead(400, { "content-type": "application/json", "x-km-correlation-id": String(req.headers["x-km-correlation-id"]) })
         .end(JSON.stringify({ response: { code: "002_003", description: `${rawBody} ${headers}` }, echo: sent }));
@@ -297,6 +312,11 @@ describe("nothing secret or personal in any output", () => {
       const run = await runCli(["--target", echo.url, "--cases", file], TEST_ENV);
       expect(run.code).toBe(1);
       expectNothingLeaked(run);
+      // Refusal cases send cut, lengthened and shifted access keys: none may show either.
+      const all = everyOutput(run);
+      expect(all).not.toContain(TEST_ENV.KONAPLATE_ACCESS_KEY.slice(0, 30));
+      expect(all).not.toContain(otherOfSameShape(TEST_ENV.KONAPLATE_ACCESS_KEY).slice(0, 30));
+      expect(all).not.toContain("33015555557"); // the account with a letter in front, too
       const c = run.report!.cases.find((x) => x.id === "002_003")!;
       expect(c.observed.body).toMatchObject({ echo: { bankAccount: "********5557", userName: "홍*동", birthDate: "1975****" } });
       expect(JSON.stringify(run.report!.cases.find((x) => x.id === "002_005")!.observed.body)).toContain("[redacted]");
