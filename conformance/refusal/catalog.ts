@@ -93,6 +93,39 @@ function bestEdit(
   return best;
 }
 
+/** JSON Schema's `type` is asked for on every field whatever else it breaks (the issue's wrong-type case). */
+const ALWAYS_MADE = new Set(["type"]);
+
+/**
+ * The best edit for each rule of one value. A rule no value breaks without also breaking another
+ * rule that has a case of its own makes no case: a server could refuse it for that other rule alone,
+ * so it would prove nothing (e.g. a 19-character correlation id also breaks its pattern).
+ */
+function breakEach(
+  target: string,
+  rules: readonly string[],
+  edits: readonly ValueEdit[],
+  brokenBy: (edit: ValueEdit) => string[],
+  notDerived: NotDerived[],
+): { rule: string; found: { edit: ValueEdit; breaks: string[] } }[] {
+  const found = rules.map((rule) => ({ rule, found: bestEdit(target, rule, edits, brokenBy) }));
+  const alone = new Set(found.filter((f) => f.found?.breaks.length === 1).map((f) => `${target}:${f.rule}`));
+  const out: { rule: string; found: { edit: ValueEdit; breaks: string[] } }[] = [];
+  for (const f of found) {
+    if (!f.found) {
+      notDerived.push({ target, rule: f.rule, why: "no value breaks it (the validator may not know this rule)" });
+      continue;
+    }
+    const implied = f.found.breaks.slice(1).find((b) => alone.has(b));
+    if (implied && !ALWAYS_MADE.has(f.rule)) {
+      notDerived.push({ target, rule: f.rule, why: `every value that breaks it also breaks ${implied}, which has its own case: a refusal could be for that rule alone` });
+      continue;
+    }
+    out.push({ rule: f.rule, found: f.found });
+  }
+  return out;
+}
+
 /** Each edit judged once, however many rules of a value ask about it. */
 function memoised(judge: (edit: ValueEdit) => string[]): (edit: ValueEdit) => string[] {
   const memo = new Map<ValueEdit, string[]>();
@@ -155,12 +188,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     }
     const edits = candidateEdits(current, h.schema);
     const brokenBy = memoised((edit) => headerBreaks(editHeaders(sample, h.name, edit, h.example)));
-    for (const rule of h.rules) {
-      const found = bestEdit(h.name, rule, edits, brokenBy);
-      if (!found) {
-        notDerived.push({ target: h.name, rule, why: "no edit of the value breaks it (the validator may not know this rule)" });
-        continue;
-      }
+    for (const { rule, found } of breakEach(h.name, h.rules, edits, brokenBy, notDerived)) {
       cases.push({
         ...common,
         id: `refuse:header:${h.name}:${rule}`,
@@ -190,12 +218,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   const deriveValueRules = (target: string, valueRules: ValueRules, value: unknown, place: (v: unknown) => unknown, idFor: (rule: string) => string) => {
     const edits = candidateEdits(value, valueRules.schema);
     const brokenBy = memoised((edit) => bodyBreaks(place(applyEdit(edit, value))));
-    for (const rule of valueRules.rules) {
-      const found = bestEdit(target, rule, edits, brokenBy);
-      if (!found) {
-        notDerived.push({ target, rule, why: "no value breaks it (the validator may not know this rule)" });
-        continue;
-      }
+    for (const { rule, found } of breakEach(target, valueRules.rules, edits, brokenBy, notDerived)) {
       const broken = applyEdit(found.edit, value);
       const code = rules.codes.get(`${target}:${rule}`) ?? null;
       cases.push(bodyCase(idFor(rule), `${target} breaks ${ruleDetail(valueRules.schema, rule)}${also(found.breaks, `${target}:${rule}`)}`, place(broken), found.breaks, code, floatBlind(rule, valueRules.schema, broken)));

@@ -1,6 +1,6 @@
 // The README's table of refusal cases per rule, rendered from the derived cases so the count it
 // states always follows from the spec (a test compares it with README.md).
-import type { RefusalCase } from "./catalog.js";
+import type { NotDerived, RefusalCase } from "./catalog.js";
 
 /** `refuse:<group>:<target>:<rule>` → target; auth, time and whole-body ids have none. */
 function targetOf(c: RefusalCase): string | null {
@@ -21,4 +21,10 @@ export function refusalTable(cases: readonly RefusalCase[]): string {
   }
   const lines = [...rows].map(([label, { count, ids }]) => `| ${label} | ${count} | ${ids.length ? ids.join(", ") : "—"} |`);
   return ["| case id | cases | for |", "|---|---|---|", ...lines, `| **all refusal cases** | **${cases.length}** | |`].join("\n");
+}
+
+/** The rules that make no case, and why: the README's second table. */
+export function notDerivedTable(notDerived: readonly NotDerived[]): string {
+  if (!notDerived.length) return "Every rule of the spec makes a case.";
+  return ["| rule | why no case |", "|---|---|", ...notDerived.map((n) => `| \`${n.target}:${n.rule}\` | ${n.why} |`)].join("\n");
 }

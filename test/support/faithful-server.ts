@@ -50,6 +50,8 @@ export interface FaithfulServerOptions {
   credentials?: { accessKey: string; aspId: string };
   /** When given, a Tran-Time further than this from the server's clock is refused (401). */
   clockWindowMs?: number;
+  /** Holds every answer this long (benchmarks: a server with a fixed latency). */
+  answerDelayMs?: number;
   /** When given, answers are encrypted for this client key (`{"encData": ...}`). */
   clientPublicKeyPem?: string;
   /** Needed to read encrypted request bodies. */
@@ -176,6 +178,7 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
     };
     requests.push(received);
     const answer = options.respond?.(received) ?? defaultOutcome(received);
+    if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
     let payload = typeof answer.body === "string" ? answer.body : stringifyJson(answer.body);
     if (options.clientPublicKeyPem && typeof answer.body !== "string") {
       payload = stringifyJson({ encData: await encryptPayload(payload, options.clientPublicKeyPem) });
