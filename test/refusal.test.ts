@@ -1,6 +1,7 @@
 // Refusal cases: derived from the spec (a rule added to a copy adds its case), each breaking only
 // its rule and signed over the exact bytes, judged against stand-ins that each forget one kind of
 // refusal — the run must exit 1 naming the case that caught it, while a faithful server passes.
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_IDS, CASES } from "../generated/contract.js";
@@ -293,6 +294,43 @@ describe("stand-ins that each forget one kind of refusal", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("encrypted mode and --help", () => {
+  it("breaks the plain body inside encData and signs the wrapped bytes: a faithful server refuses every case", async () => {
+    const serverKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const clientKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pem = (key: KeyObject, type: "spki" | "pkcs8") => key.export({ type, format: "pem" }).toString();
+    const server = await startFaithfulServer({
+      secretKey: CREDS.secretKey,
+      credentials: { accessKey: CREDS.accessKey, aspId: CREDS.aspId },
+      serverPrivateKeyPem: pem(serverKeys.privateKey, "pkcs8"),
+      clientPublicKeyPem: pem(clientKeys.publicKey, "spki"),
+    });
+    try {
+      const env = {
+        ...TEST_ENV,
+        KONAPLATE_CRYPTO_KEY_ID: "0123456789abcdef0123456789abcdef",
+        KONAPLATE_SERVER_PUBLIC_KEY: pem(serverKeys.publicKey, "spki"),
+        KONAPLATE_CLIENT_PRIVATE_KEY: pem(clientKeys.privateKey, "pkcs8"),
+      };
+      const run = await runCli(["--target", server.url, "--kind", "refusal", "--concurrency", "16"], env);
+      expect(run.code).toBe(0);
+      const pattern = server.requests.find((r) => (r.body as { bankAccount?: string } | undefined)?.bankAccount === "A33015555557");
+      expect(pattern?.encrypted).toBe(true);
+      expect(pattern?.verdict.tokenOk).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("--help says how many requests a full run sends", async () => {
+    const run = await runCli(["--help"]);
+    expect(run.code).toBe(0);
+    const total = CASE_IDS.length + derive().cases.length;
+    expect(run.stdout).toContain(`A full run sends ${total} requests, one per case: ${CASE_IDS.length} documented and ${total - CASE_IDS.length} refusal cases`);
+    expect(run.stdout).toContain("--kind KIND");
   });
 });
 
