@@ -4,11 +4,11 @@
 import { CASE_IDS } from "../generated/contract.js";
 import type { Credentials } from "../src/signing.js";
 import { selectCases, UsageError, type CaseOverride, type ConformanceCase } from "./catalog.js";
+import { CASE_KINDS } from "./config.js";
 import { deriveRefusalCases, type RefusalCase } from "./refusal/catalog.js";
 import type { CaseKind } from "./report.js";
 
 export type AnyCase = ConformanceCase | RefusalCase;
-export const CASE_KINDS: readonly CaseKind[] = ["documented", "refusal"];
 
 export function isRefusal(c: AnyCase): c is RefusalCase {
   return c.kind === "refusal";

@@ -132,7 +132,7 @@ describe("as a real process", () => {
       killMarked(marker);
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // a full run of both kinds as a child process, Prism start included, on a shared machine
 
   it("on Ctrl-C stops its Prism (even one still starting) and exits 130", async () => {
     const marker = newMarker("conformance-sigint");
