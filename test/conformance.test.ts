@@ -19,6 +19,7 @@ import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
 import type { Report } from "../conformance/report.js";
 import { renderJsonReport, renderJunitReport } from "../conformance/reporters/index.js";
+import { escapeXmlAttribute } from "../conformance/reporters/junit.js";
 import { defaultOutcome, startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
@@ -91,7 +92,7 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(run.files["junit.xml"]!.match(/<testcase classname="konaplate\.conformance"/g)).toHaveLength(13);
     const skipped = report.cases.find((c) => c.status === "skipped")!;
     expect(Object.keys(skipped)).toEqual(["id", "title", "status", "expected", "observed", "checks", "kind", "reason", "breaks"]);
-    expect(run.files["junit.xml"]).toContain(`<skipped message="${skipped.reason}"/>`);
+    expect(run.files["junit.xml"]).toContain(`<skipped message="${escapeXmlAttribute(skipped.reason!)}"/>`);
     expect(run.files["junit.xml"]).toContain('name="002_003 400 - ');
     expect(run.files["report.html"]).toContain("<html");
   });

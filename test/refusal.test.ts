@@ -84,6 +84,15 @@ describe("derivation from the spec", () => {
     }
   });
 
+  it("derives the spec's calendar rule for birthDate from its format: a real shape, an impossible date", () => {
+    const format = cases.find((c) => c.id === "refuse:body:birthDate:format")!;
+    expect(format.breaks).toEqual(["birthDate:format"]);
+    const value = (format.plan as { body: { birthDate: string } }).body.birthDate;
+    expect(value).toMatch(/^[0-9]{8}$/);
+    expect(value).not.toBe(SUCCESS_BODY.birthDate);
+    expect(format.mockCannotJudge).toContain("does not know the format");
+  });
+
   it("keeps every digit of the userId bound and expects the spec's code where it names one", () => {
     const maximum = cases.find((c) => c.id === "refuse:body:userId:maximum")!;
     expect(maximum.plan).toMatchObject({ kind: "body", body: { userId: 10000000000000000000n } });
@@ -342,7 +351,17 @@ describe("against the embedded mock's rules", () => {
       const report = await runConformance({ target: server.url, credentials: CREDENTIALS, cases, mock: true, concurrency: 16 });
       const skipped = report.cases.filter((c) => c.status === "skipped");
       expect(skipped.map((c) => c.id).sort()).toEqual(
-        ["refuse:auth:access-key", "refuse:auth:asp-id", "refuse:auth:body-changed", "refuse:auth:token-time", "refuse:auth:wrong-secret", "refuse:body:userId:maximum", "refuse:time:hour-ahead", "refuse:time:hour-old"].sort(),
+        [
+          "refuse:auth:access-key",
+          "refuse:auth:asp-id",
+          "refuse:auth:body-changed",
+          "refuse:auth:token-time",
+          "refuse:auth:wrong-secret",
+          "refuse:body:birthDate:format",
+          "refuse:body:userId:maximum",
+          "refuse:time:hour-ahead",
+          "refuse:time:hour-old",
+        ].sort(),
       );
       expect(report.summary.skipped).toBe(skipped.length);
       for (const c of skipped) {

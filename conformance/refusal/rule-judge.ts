@@ -1,10 +1,11 @@
 // Which rules a request breaks, as `<field or header>:<rule>` (e.g. `bankAccount:pattern`,
 // `X-KM-Tran-Time:minLength`): the measure by which a refusal value is chosen to break only its rule.
 // The kit's spec is judged by the kit's own validators (src/validation.ts, formats and exact integer
-// bounds included); another document (a test's copy of the spec) by validators compiled from it.
+// bounds included); another document (a test's copy of the spec) by validators compiled from it
+// with the same formats (SPEC_FORMATS).
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
+import { SPEC_FORMATS, validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
 import { readSpecRules, type Schema, type SpecDocument } from "./spec-rules.js";
 
 export interface RuleJudge {
@@ -41,11 +42,12 @@ function exactBounds(schema: Schema, value: unknown): string[] | null {
   return out;
 }
 
-/** Validators compiled from a spec document; formats AJV does not know are not judged. */
+/** Validators compiled from a spec document, with the kit's own formats; formats neither knows are not judged. */
 export function documentJudge(doc: SpecDocument): RuleJudge {
   const rules = readSpecRules(doc);
   const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false, unicodeRegExp: true });
   addFormats(ajv);
+  for (const [name, validate] of Object.entries(SPEC_FORMATS)) ajv.addFormat(name, { type: "string", validate });
   const compile = (schema: Schema): ValidateFunction => ajv.compile(forAjv(schema) as Schema);
   const bodyValidator = compile({
     ...rules.body.schema,
