@@ -146,8 +146,8 @@ export interface EncryptionConfig {
   clientPrivateKey?: string;
 }
 
-/** PEM text as given, or the contents of the file it names. */
-function pemFrom(variable: string, value: string): string {
+/** PEM text as given, or the contents of the file it names (also the sandbox's key variables). */
+export function pemFrom(variable: string, value: string): string {
   if (value.includes("-----BEGIN")) return value.replace(/\\n/g, "\n");
   try {
     const text = readFileSync(value, "utf8");

@@ -1,0 +1,192 @@
+// Every rule a request must keep before the sandbox answers it, in the order an integrator meets them:
+// headers as the spec writes them, then who is calling, then the signature over the raw bytes, then
+// the body. Each check returns the first broken rule as a Refusal whose text says what was expected.
+// No text here ever holds a secret, the HMAC the sandbox expected, or a personal value of the body.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { decryptPayload } from "../src/encryption.js";
+import { parseJson } from "../src/json.js";
+import { zoneOffsetMinutes } from "../src/signing.js";
+import { validateRequestBody, validateRequestHeaders, type Violation } from "../src/validation.js";
+import { refuse, type Refusal } from "./refusal.js";
+
+export interface SandboxCredentials {
+  /** Expected X-KM-User-AspId; when absent any well-formed one is accepted (test stand-ins). */
+  aspId?: string | undefined;
+  /** Expected X-KM-Access-Key; when absent any well-formed one is accepted (test stand-ins). */
+  accessKey?: string | undefined;
+  secretKey: string;
+}
+
+export interface SandboxEncryption {
+  /** PKCS#8 PEM: reads `{"encData"}` request bodies. */
+  serverPrivateKey: string;
+  /** SPKI PEM: answers to encrypted requests are encrypted for it; without it they go plain. */
+  clientPublicKey?: string | undefined;
+  /** Expected X-KM-Crypto-Key-Id; when absent any well-formed one is accepted. */
+  cryptoKeyId?: string | undefined;
+}
+
+export interface CheckSettings {
+  credentials: SandboxCredentials;
+  encryption?: SandboxEncryption | undefined;
+  /** Largest allowed distance between X-KM-Tran-Time and the sandbox's clock; 0 turns the check off. */
+  maxClockSkewSeconds: number;
+}
+
+/** Header names in lower case, as node:http gives them. */
+export type Headers = Readonly<Record<string, string>>;
+
+/** Equal strings, in time that depends on neither's content nor length. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+const TOKEN = /^KMV1:([0-9]{17}):([A-Za-z0-9+/]{43}=)$/;
+
+/** Why a token breaks its pattern, in words (a 16-digit time is the classic mistake). */
+function tokenShape(token: string): string {
+  const parts = token.split(":");
+  if (parts[0] !== "KMV1") return "X-KM-Tran-Token must start with KMV1: (expected KMV1:<17-digit time>:<Base64 HMAC-SHA256>)";
+  if (parts.length !== 3) return `X-KM-Tran-Token must have three parts KMV1:<17-digit time>:<Base64 HMAC-SHA256>, got ${parts.length}`;
+  const time = parts[1]!;
+  if (!/^[0-9]+$/.test(time) || time.length !== 17) {
+    const got = /^[0-9]+$/.test(time) ? `${time.length} digits` : "other characters";
+    return `the token time must be 17 digits yyyyMMddHHmmssSSS (X-KM-Tran-Time's 14 digits, then milliseconds), got ${got}`;
+  }
+  return "the token's HMAC part must be Base64 of the 32-byte HMAC-SHA256: 44 characters ending in =";
+}
+
+function headerRule(v: Violation): "header-missing" | "header-length" | "header-pattern" {
+  if (v.rule === "required") return "header-missing";
+  return v.rule === "minLength" || v.rule === "maxLength" ? "header-length" : "header-pattern";
+}
+
+/** The spec's header rules: presence, length and pattern; all broken ones listed, the first named. */
+export function checkHeaders(headers: Headers): Refusal | null {
+  const violations = validateRequestHeaders(headers);
+  if (!violations.length) return null;
+  const token = violations.find((v) => v.path === "X-KM-Tran-Token" && v.rule !== "required");
+  const texts = violations.map((v) => (v === token ? tokenShape(headers["x-km-tran-token"] ?? "") : v.message));
+  const first = violations[0]!;
+  return refuse(400, first === token ? "token-format" : headerRule(first), texts.join("; "));
+}
+
+/** Which project calls: AspId and access key, compared in constant time. */
+export function checkCaller(headers: Headers, credentials: SandboxCredentials): Refusal | null {
+  if (credentials.aspId !== undefined && !constantTimeEqual(headers["x-km-user-aspid"] ?? "", credentials.aspId)) {
+    return refuse(401, "asp-id", "X-KM-User-AspId is not the sandbox's AspId (KONAPLATE_ASP_ID where the sandbox runs)");
+  }
+  if (credentials.accessKey !== undefined && !constantTimeEqual(headers["x-km-access-key"] ?? "", credentials.accessKey)) {
+    return refuse(401, "access-key", "X-KM-Access-Key is not the sandbox's access key (KONAPLATE_ACCESS_KEY where the sandbox runs)");
+  }
+  return null;
+}
+
+/** The instant X-KM-Tran-Time names in its zone; undefined for a zone the sandbox has no offset for. */
+function tranInstant(tranTime: string, zone: string): number | undefined {
+  let offset: number;
+  try {
+    offset = zoneOffsetMinutes(zone);
+  } catch {
+    return undefined;
+  }
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((at, i) => Number(tranTime.slice(at, at + (i === 0 ? 4 : 2))));
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offset * 60_000;
+}
+
+/** The token's time against X-KM-Tran-Time, that time against the clock, and the HMAC over the raw bytes. */
+export function checkToken(headers: Headers, rawBody: Buffer, secretKey: string, maxClockSkewSeconds: number, now = Date.now()): Refusal | null {
+  const match = TOKEN.exec(headers["x-km-tran-token"] ?? "");
+  if (!match) return refuse(400, "token-format", tokenShape(headers["x-km-tran-token"] ?? ""));
+  const tranTime = headers["x-km-tran-time"] ?? "";
+  if (match[1]!.slice(0, 14) !== tranTime) {
+    return refuse(400, "token-time", "the token time's first 14 digits must equal X-KM-Tran-Time (one instant for both, in X-KM-Time-Zone)");
+  }
+  const zone = headers["x-km-time-zone"] ?? "";
+  const instant = tranInstant(tranTime, zone);
+  if (maxClockSkewSeconds > 0 && instant !== undefined) {
+    const skew = Math.round((instant - now) / 1000);
+    if (Math.abs(skew) > maxClockSkewSeconds) {
+      const hours = (Math.abs(skew) / 3600).toFixed(1);
+      return refuse(
+        401,
+        "clock-skew",
+        `X-KM-Tran-Time is ${Math.abs(skew)} s (${hours} h) ${skew < 0 ? "behind" : "ahead of"} the sandbox's clock read in ${zone}; ` +
+          `allowed ±${maxClockSkewSeconds} s: write the wall clock of the zone named in X-KM-Time-Zone`,
+      );
+    }
+  }
+  const expected = createHmac("sha256", secretKey).update(rawBody).digest();
+  const given = Buffer.from(match[2]!, "base64");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return refuse(
+      401,
+      "token-hmac",
+      `the HMAC in X-KM-Tran-Token does not match the ${rawBody.length} bytes received; sign exactly the bytes you send: ` +
+        "Base64(HMAC-SHA256(secret key, raw body bytes)), computed after encryption when the body is encrypted",
+    );
+  }
+  return null;
+}
+
+/** `application/json`, with no charset or UTF-8. */
+export function checkContentType(headers: Headers): Refusal | null {
+  const value = headers["content-type"];
+  const [type, ...params] = (value ?? "").split(";").map((s) => s.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+  if (type === "application/json" && (charset === undefined || charset === "utf-8")) return null;
+  const got = value === undefined ? "none" : type === "application/json" ? `charset ${charset}` : "another media type";
+  return refuse(415, "content-type", `Content-Type must be application/json (UTF-8), got ${got}`);
+}
+
+export interface PlainBody {
+  body: unknown;
+  encrypted: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The request's plain body: parsed losslessly, decrypted when it is `{"encData"}`. */
+export async function readPlainBody(headers: Headers, rawBody: Buffer, encryption: SandboxEncryption | undefined): Promise<PlainBody | Refusal> {
+  if (!rawBody.length) return refuse(400, "body-empty", "the body is empty; expected the JSON request object (or {\"encData\": \"<JWE>\"})");
+  let parsed: unknown;
+  try {
+    parsed = parseJson(rawBody.toString("utf8"));
+  } catch {
+    return refuse(400, "body-json", `the ${rawBody.length}-byte body is not JSON; expected the JSON request object (or {"encData": "<JWE>"})`);
+  }
+  if (!isObject(parsed) || !("encData" in parsed)) return { body: parsed, encrypted: false };
+  if (typeof parsed.encData !== "string" || Object.keys(parsed).length !== 1) {
+    return refuse(400, "body-schema", 'an encrypted body is exactly {"encData": "<JWE compact string>"}');
+  }
+  if (!encryption) {
+    return refuse(400, "encryption-not-configured", "the body is encrypted but this sandbox has no keys: start it with KONAPLATE_SERVER_PRIVATE_KEY and KONAPLATE_CLIENT_PUBLIC_KEY");
+  }
+  const keyId = headers["x-km-crypto-key-id"];
+  if (keyId === undefined) return refuse(400, "crypto-key-id", "X-KM-Crypto-Key-Id is required with an encrypted body (the id of the server key you encrypted with)");
+  if (encryption.cryptoKeyId !== undefined && !constantTimeEqual(keyId, encryption.cryptoKeyId)) {
+    return refuse(400, "crypto-key-id", "X-KM-Crypto-Key-Id does not name the sandbox's key (KONAPLATE_CRYPTO_KEY_ID where the sandbox runs)");
+  }
+  let plaintext: string;
+  try {
+    plaintext = await decryptPayload(parsed.encData, encryption.serverPrivateKey);
+  } catch {
+    return refuse(400, "jwe-decrypt", "encData could not be decrypted: expected JWE compact, RSA-OAEP-256 with the sandbox server's public key, A128GCM (or A256GCM) content");
+  }
+  try {
+    return { body: parseJson(plaintext), encrypted: true };
+  } catch {
+    return refuse(400, "body-json", "the decrypted encData is not JSON; expected the JSON request object");
+  }
+}
+
+/** The plain body against the spec; bankAccount violations alone are the documented 002_001 case, not a refusal. */
+export function checkBody(body: unknown): { accountRule: boolean } | Refusal {
+  const violations = validateRequestBody(body);
+  if (!violations.length) return { accountRule: false };
+  if (violations.every((v) => v.path === "bankAccount")) return { accountRule: true };
+  return refuse(400, "body-schema", `the body breaks the spec's request schema: ${violations.map((v) => v.message).join("; ")}`);
+}
+
+export const isRefusal = (value: unknown): value is Refusal => isObject(value) && typeof value.rule === "string" && typeof value.detail === "string";

@@ -1,0 +1,144 @@
+// `npm run sandbox` flags and environment, turned into server options. Every mistake is a UsageError
+// naming the flag or variable and the rule (the CLI exits 2 on it).
+import { parseArgs } from "node:util";
+import { OPERATION, SERVERS } from "../generated/contract.js";
+import { MOCK_CREDENTIALS, pemFrom, UsageError } from "../conformance/config.js";
+import { privateKey, publicKey } from "../src/encryption.js";
+import { outcomeTable } from "./outcomes.js";
+import { SANDBOX_REFUSAL_CODE } from "./refusal.js";
+import type { SandboxCredentials, SandboxEncryption } from "./request-checks.js";
+
+export { UsageError };
+
+export const DEFAULT_PORT = 4020;
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+
+/** The path of the spec's public sandbox server (`/open-api`): the sandbox serves under the same prefix. */
+export const BASE_PATH = new URL(SERVERS[0].url).pathname.replace(/\/$/, "");
+
+/** Placeholders of valid shape, the same ones the conformance suite sends to its embedded mock. */
+export const PLACEHOLDER_CREDENTIALS: { aspId: string; accessKey: string; secretKey: string } = {
+  aspId: MOCK_CREDENTIALS.aspId,
+  accessKey: MOCK_CREDENTIALS.accessKey,
+  secretKey: MOCK_CREDENTIALS.secretKey,
+};
+
+export function usage(): string {
+  return `Usage: npm run sandbox -- [--port N] [--max-clock-skew SECONDS]
+
+A local Konaplate for ${OPERATION.method} ${OPERATION.path} on http://127.0.0.1:N${BASE_PATH}
+(default port ${DEFAULT_PORT}). It checks every request header rule of spec/openapi.yaml, the AspId and
+access key, the HMAC of X-KM-Tran-Token over the raw bytes received, the token time against
+X-KM-Tran-Time and the clock, and the body; it refuses a broken request with a 4xx envelope whose
+description names the rule (code ${SANDBOX_REFUSAL_CODE}, a sandbox placeholder the documentation does not have).
+
+Options:
+  --port N                  port on 127.0.0.1 (default ${DEFAULT_PORT})
+  --max-clock-skew SECONDS  largest distance allowed between X-KM-Tran-Time (read in X-KM-Time-Zone)
+                            and the sandbox's clock (default ${DEFAULT_MAX_CLOCK_SKEW_SECONDS}; 0 turns the check off)
+  --help                    this text
+
+Environment:
+  KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY   the credentials it expects (all three);
+      without them it expects placeholders and prints them: AspId ${PLACEHOLDER_CREDENTIALS.aspId},
+      access key ${PLACEHOLDER_CREDENTIALS.accessKey}, secret key ${PLACEHOLDER_CREDENTIALS.secretKey}
+  KONAPLATE_SERVER_PRIVATE_KEY, KONAPLATE_CLIENT_PUBLIC_KEY   (PEM text or a path to a PEM file) turn on
+      encryption: {"encData": "<JWE>"} requests are decrypted and their answers encrypted
+  KONAPLATE_CRYPTO_KEY_ID   the X-KM-Crypto-Key-Id it expects with an encrypted body (default: any well formed)
+
+Answers to a valid request (test members from the spec's examples; userId may be any valid id):
+${outcomeTable().map((line) => `  ${line}`).join("\n")}
+`;
+}
+
+export interface SandboxSettings {
+  help: boolean;
+  port: number;
+  maxClockSkewSeconds: number;
+  credentials: SandboxCredentials & { aspId: string; accessKey: string };
+  placeholders: boolean;
+  encryption?: SandboxEncryption;
+}
+
+function wholeNumber(flag: string, raw: string, min: number, max: number, what: string): number {
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${flag} must be a whole number of ${what} from ${min} to ${max}, got "${raw}"`);
+  return Number(raw);
+}
+
+function flags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { port: { type: "string" }, "max-clock-skew": { type: "string" }, help: { type: "boolean", short: "h" } },
+    }).values;
+  } catch (err) {
+    // node's messages already name the flag ("Unknown option '--prot'", "Option '--port <value>' argument missing").
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function encryptionFromEnv(env: NodeJS.ProcessEnv): Promise<SandboxEncryption | undefined> {
+  const serverKey = env.KONAPLATE_SERVER_PRIVATE_KEY;
+  const clientKey = env.KONAPLATE_CLIENT_PUBLIC_KEY;
+  if (!serverKey && !clientKey) return undefined;
+  const missing = [!serverKey && "KONAPLATE_SERVER_PRIVATE_KEY", !clientKey && "KONAPLATE_CLIENT_PUBLIC_KEY"].filter(Boolean);
+  if (missing.length) throw new UsageError(`encryption is incomplete: set ${missing.join(" and ")} as well`);
+  const encryption: SandboxEncryption = {
+    serverPrivateKey: pemFrom("KONAPLATE_SERVER_PRIVATE_KEY", serverKey!),
+    clientPublicKey: pemFrom("KONAPLATE_CLIENT_PUBLIC_KEY", clientKey!),
+  };
+  await privateKey(encryption.serverPrivateKey).catch(() => {
+    throw new UsageError("KONAPLATE_SERVER_PRIVATE_KEY: not an RSA private key in PKCS#8 PEM form");
+  });
+  await publicKey(encryption.clientPublicKey!).catch(() => {
+    throw new UsageError("KONAPLATE_CLIENT_PUBLIC_KEY: not an RSA public key in SPKI PEM form");
+  });
+  if (env.KONAPLATE_CRYPTO_KEY_ID) encryption.cryptoKeyId = env.KONAPLATE_CRYPTO_KEY_ID;
+  return encryption;
+}
+
+export async function settingsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<SandboxSettings> {
+  const values = flags(argv);
+  const settings: SandboxSettings = {
+    help: values.help === true,
+    port: values.port === undefined ? DEFAULT_PORT : wholeNumber("--port", values.port, 1, 65535, "port"),
+    maxClockSkewSeconds:
+      values["max-clock-skew"] === undefined ? DEFAULT_MAX_CLOCK_SKEW_SECONDS : wholeNumber("--max-clock-skew", values["max-clock-skew"], 0, 86_400 * 366, "seconds"),
+    credentials: PLACEHOLDER_CREDENTIALS,
+    placeholders: true,
+  };
+  if (settings.help) return settings;
+  const names = ["KONAPLATE_ASP_ID", "KONAPLATE_ACCESS_KEY", "KONAPLATE_SECRET_KEY"] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length && set.length < names.length) {
+    throw new UsageError(`set all of ${names.join(", ")} or none (placeholders); missing ${names.filter((n) => !env[n]).join(", ")}`);
+  }
+  if (set.length) {
+    settings.credentials = { aspId: env.KONAPLATE_ASP_ID!, accessKey: env.KONAPLATE_ACCESS_KEY!, secretKey: env.KONAPLATE_SECRET_KEY! };
+    settings.placeholders = false;
+  }
+  const encryption = await encryptionFromEnv(env);
+  if (encryption) settings.encryption = encryption;
+  return settings;
+}
+
+/** What the sandbox prints when it listens: the base URL first, then what it expects (never a real secret). */
+export function banner(baseUrl: string, settings: SandboxSettings): string {
+  const c = settings.credentials;
+  const credentials = settings.placeholders
+    ? [
+        "credentials: placeholders (KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY unset)",
+        `  X-KM-User-AspId  ${c.aspId}`,
+        `  X-KM-Access-Key  ${c.accessKey}`,
+        `  secret key       ${c.secretKey}   (a documented placeholder, not a secret)`,
+      ]
+    : ["credentials: from KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY (not shown)"];
+  const e = settings.encryption;
+  const encryption = e
+    ? `encryption: on (KONAPLATE_SERVER_PRIVATE_KEY, KONAPLATE_CLIENT_PUBLIC_KEY); X-KM-Crypto-Key-Id ${e.cryptoKeyId ? "must be KONAPLATE_CRYPTO_KEY_ID" : "any well formed"}`
+    : "encryption: off (set KONAPLATE_SERVER_PRIVATE_KEY and KONAPLATE_CLIENT_PUBLIC_KEY to decrypt {\"encData\"})";
+  const clock = settings.maxClockSkewSeconds ? `clock: X-KM-Tran-Time within ±${settings.maxClockSkewSeconds} s of now in X-KM-Time-Zone` : "clock: not checked (--max-clock-skew 0)";
+  return [`Konaplate sandbox listening on ${baseUrl}`, `  ${OPERATION.method} ${baseUrl}${OPERATION.path}`, ...credentials, encryption, clock, "--help lists the test members and their answers; Ctrl-C stops it", ""].join("\n");
+}
