@@ -33,7 +33,7 @@ X-KM-Tran-Time and the clock, and the body; it refuses a broken request with a 4
 description names the rule (code ${SANDBOX_REFUSAL_CODE}, a sandbox placeholder the documentation does not have).
 
 Options:
-  --port N                  port on 127.0.0.1 (default ${DEFAULT_PORT})
+  --port N                  port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --max-clock-skew SECONDS  largest distance allowed between X-KM-Tran-Time (read in X-KM-Time-Zone)
                             and the sandbox's clock (default ${DEFAULT_MAX_CLOCK_SKEW_SECONDS}; 0 turns the check off)
   --help                    this text
@@ -103,7 +103,7 @@ export async function settingsFrom(argv: readonly string[], env: NodeJS.ProcessE
   const values = flags(argv);
   const settings: SandboxSettings = {
     help: values.help === true,
-    port: values.port === undefined ? DEFAULT_PORT : wholeNumber("--port", values.port, 1, 65535, "port"),
+    port: values.port === undefined ? DEFAULT_PORT : wholeNumber("--port", values.port, 0, 65535, "port"),
     maxClockSkewSeconds:
       values["max-clock-skew"] === undefined ? DEFAULT_MAX_CLOCK_SKEW_SECONDS : wholeNumber("--max-clock-skew", values["max-clock-skew"], 0, 86_400 * 366, "seconds"),
     credentials: PLACEHOLDER_CREDENTIALS,
