@@ -1,0 +1,417 @@
+// `npm run sandbox` as a real process: its help and banner, every documented outcome for the client
+// (plain and encrypted), a refusal naming the rule for each way a request can be wrong (never the
+// secret or personal data), the conformance suite passing against it, its one-line log, and that it
+// stops on Ctrl-C, SIGTERM and a killed npm launcher. The README's worked example is checked here too.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CASES, OPERATION } from "../generated/contract.js";
+import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
+import { outcomeTable } from "../sandbox/outcomes.js";
+import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
+import { encryptPayload } from "../src/encryption.js";
+import { createKonaplateClient, type KonaplateClientOptions } from "../src/index.js";
+import { parseJson, stringifyJson } from "../src/json.js";
+import { signedHeaders, tranToken, type Credentials } from "../src/signing.js";
+import { validateEnvelope, validateResponseHeaders } from "../src/validation.js";
+import { removeRunDirs, runCli, TEST_ENV } from "./support/conformance-run.js";
+import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TSX = join(ROOT, "node_modules/tsx/dist/cli.mjs");
+const markers: string[] = [];
+const dir = mkdtempSync(join(tmpdir(), "konaplate-sandbox-test-"));
+afterAll(async () => {
+  markers.forEach(killMarked);
+  rmSync(dir, { recursive: true, force: true });
+  await removeRunDirs();
+});
+
+const CREDENTIALS: Credentials = {
+  aspId: TEST_ENV.KONAPLATE_ASP_ID,
+  accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY,
+  secretKey: TEST_ENV.KONAPLATE_SECRET_KEY,
+  timeZone: "KST",
+};
+const CRYPTO_KEY_ID = "0123456789abcdef0123456789abcdef";
+const PERSONAL = [...new Set(CASES.flatMap((c) => [c.request.body.userName, c.request.body.birthDate, c.request.body.bankAccount]))];
+
+/** The environment of a launched command: none of the caller's npm or Konaplate settings. */
+function cleanEnv(extra: Record<string, string>, marker: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && !k.startsWith("KONAPLATE_")));
+  return { ...env, ...extra, [MARKER_VARIABLE]: marker };
+}
+
+interface Running {
+  child: ChildProcess;
+  marker: string;
+  output: () => string;
+  errors: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(command: string, args: string[], env: Record<string, string> = {}): Running {
+  const marker = newMarker("sandbox");
+  markers.push(marker);
+  const child = spawn(command, args, { cwd: ROOT, env: cleanEnv(env, marker), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, marker, output: () => out, errors: () => err, exited };
+}
+
+const sandboxProcess = (args: string[], env: Record<string, string> = {}) => launch(process.execPath, [TSX, "scripts/sandbox.ts", ...args], env);
+
+async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The base URL from the listening line. */
+const listening = (run: Running) =>
+  until(() => /Konaplate sandbox listening on (http:\/\/127\.0\.0\.1:\d+\/open-api)\n/.exec(run.output())?.[1], `the listening line (got: ${run.output()}${run.errors()})`);
+
+function portClosed(baseUrl: string): Promise<boolean> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: { response: { code: string; description: string } };
+}
+
+/** A signed request whose parts a test may break: the body signed and the body sent may differ. */
+async function send(
+  baseUrl: string,
+  options: { body?: string; sentBody?: string; credentials?: Credentials; edit?: (h: Record<string, string>) => void; path?: string; method?: string } = {},
+): Promise<Reply> {
+  const body = options.body ?? stringifyJson(CASES[0]!.request.body);
+  const headers: Record<string, string> = { ...signedHeaders(options.credentials ?? CREDENTIALS, body), "content-type": "application/json" };
+  options.edit?.(headers);
+  const method = options.method ?? "POST";
+  const res = await fetch(`${baseUrl}${options.path ?? OPERATION.path}`, { method, headers, ...(method === "GET" ? {} : { body: options.sentBody ?? body }) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, body: parseJson(text) as Reply["body"] };
+}
+
+/** A refusal: 4xx, the spec's error envelope with the placeholder code, valid response headers, the rule named, nothing secret. */
+function expectRefusal(reply: Reply, status: number, rule: string, ...fragments: string[]): void {
+  expect(reply.status).toBe(status);
+  expect(reply.body.response.code).toBe(SANDBOX_REFUSAL_CODE);
+  expect(validateEnvelope(400, reply.body)).toEqual([]);
+  expect(validateResponseHeaders(400, reply.headers)).toEqual([]);
+  expect(reply.body.response.description).toContain(`[${rule}]`);
+  for (const f of fragments) expect(reply.body.response.description).toContain(f);
+  for (const secret of [CREDENTIALS.secretKey, CREDENTIALS.accessKey, "SK-wrong-secret-key", ...PERSONAL]) expect(reply.text).not.toContain(secret);
+}
+
+function rsaKeyPair() {
+  return generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+}
+
+describe("npm run sandbox: the command", () => {
+  it("--help prints the outcome mapping generated from the spec's examples", async () => {
+    const run = sandboxProcess(["--help"]);
+    expect(await run.exited).toBe(0);
+    const help = run.output();
+    expect(help).toContain("Usage: npm run sandbox -- [--port N]");
+    for (const c of CASES.filter((x) => !x.violates)) expect(help).toContain(`${c.request.body.userName} ${c.request.body.birthDate} bank ${c.request.body.bankCode} account ${c.request.body.bankAccount}`);
+    expect(help).toMatch(/400 002_001 +002_001 +any member whose bankAccount breaks/);
+    expect(help).toMatch(/400 002_007 +\(any other\) +any other valid member/);
+  });
+
+  it("a usage error exits 2 naming the flag and the rule", async () => {
+    const cases: [string[], string][] = [
+      [["--port", "http"], "--port must be a whole number of port from 0 to 65535"],
+      [["--prot", "4020"], "--prot"],
+      [["--max-clock-skew", "-5"], "--max-clock-skew"],
+    ];
+    // Started together: each is a whole tsx start-up.
+    const runs = cases.map(([args]) => sandboxProcess(args));
+    for (const [i, run] of runs.entries()) {
+      expect(await run.exited).toBe(2);
+      expect(run.errors()).toContain(cases[i]![1]);
+      expect(run.errors()).toContain("Run with --help for usage.");
+    }
+  });
+
+  it("names the missing credential variable and never prints a real secret", async () => {
+    const partial = sandboxProcess(["--port", "0"], { KONAPLATE_SECRET_KEY: CREDENTIALS.secretKey });
+    expect(await partial.exited).toBe(2);
+    expect(partial.errors()).toContain("missing KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY");
+    expect(partial.errors() + partial.output()).not.toContain(CREDENTIALS.secretKey);
+  });
+
+  it("prints the listening line and its placeholder credentials, answers 404 with an envelope elsewhere, stops on Ctrl-C", async () => {
+    const run = sandboxProcess(["--port", "0"]);
+    try {
+      const baseUrl = await listening(run);
+      expect(run.output()).toContain(`secret key       ${PLACEHOLDER_CREDENTIALS.secretKey}   (a documented placeholder, not a secret)`);
+      const elsewhere = await send(baseUrl, { path: "/api/v1/other" });
+      expectRefusal(elsewhere, 404, "path", `POST /open-api${OPERATION.path}`);
+      const root = await fetch(new URL("/", baseUrl));
+      expect(root.status).toBe(404);
+      expect(validateEnvelope(404, parseJson(await root.text()))).toEqual([]);
+      const get = await send(baseUrl, { method: "GET", body: "" });
+      expect(get.status).toBe(405);
+      // With its placeholders, a request signed with them gets the success answer.
+      const ok = await send(baseUrl, { credentials: { ...PLACEHOLDER_CREDENTIALS, timeZone: "KST" } });
+      expect(ok.status).toBe(200);
+
+      run.child.kill("SIGINT");
+      expect(await run.exited).toBe(130);
+      expect(await portClosed(baseUrl)).toBe(true);
+      expect(processesWithMarker(run.marker)).toEqual([]);
+    } finally {
+      killMarked(run.marker);
+    }
+  });
+
+  it("logs one line per exchange: status, code or rule, correlation id, personal data masked", async () => {
+    const run = sandboxProcess(["--port", "0"], TEST_ENV);
+    try {
+      const baseUrl = await listening(run);
+      expect(run.output()).not.toContain(CREDENTIALS.secretKey);
+      expect(run.output()).not.toContain(CREDENTIALS.accessKey);
+      const ok = await send(baseUrl);
+      const bad = await send(baseUrl, { credentials: { ...CREDENTIALS, secretKey: "SK-wrong-secret-key" } });
+      const lines = await until(() => {
+        const log = run.output().split("\n").filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+        return log.length >= 2 && log;
+      }, "two log lines");
+      expect(lines[0]).toMatch(new RegExp(`^\\S+Z  200  000_000 \\(success\\)  corr ${ok.headers.get("x-km-correlation-id")}  김\\*나 1975\\*\\*\\*\\* bank 003 account \\*{8}5557  [0-9.]+ ms$`));
+      expect(lines[1]).toMatch(new RegExp(`  401  refused token-hmac  corr ${bad.headers.get("x-km-correlation-id")}  `));
+      for (const value of PERSONAL) expect(run.output()).not.toContain(value);
+
+      run.child.kill("SIGTERM");
+      expect(await run.exited).toBe(143);
+      expect(await portClosed(baseUrl)).toBe(true);
+    } finally {
+      killMarked(run.marker);
+    }
+  });
+
+  it("stops when the npm run that launched it is killed", async () => {
+    const run = launch("npm", ["run", "--silent", "sandbox", "--", "--port", "0"]);
+    try {
+      const baseUrl = await listening(run);
+      expect(processesWithMarker(run.marker).length).toBeGreaterThanOrEqual(2);
+      run.child.kill("SIGKILL");
+      await until(() => processesWithMarker(run.marker).length === 0, "every process of the npm chain to end", 15_000);
+      expect(await portClosed(baseUrl)).toBe(true);
+    } finally {
+      killMarked(run.marker);
+    }
+  });
+});
+
+describe("the client and the conformance suite against the sandbox", () => {
+  const serverKeys = rsaKeyPair();
+  const clientKeys = rsaKeyPair();
+  let plain: Running;
+  let encrypted: Running;
+  let plainUrl: string;
+  let encryptedUrl: string;
+  const encryptedEnv = () => {
+    const clientKeyFile = join(dir, "client-public.pem");
+    writeFileSync(clientKeyFile, clientKeys.publicKey);
+    // One key as PEM text, one as a path: both forms the suite's variables take.
+    return { ...TEST_ENV, KONAPLATE_SERVER_PRIVATE_KEY: serverKeys.privateKey, KONAPLATE_CLIENT_PUBLIC_KEY: clientKeyFile, KONAPLATE_CRYPTO_KEY_ID: CRYPTO_KEY_ID };
+  };
+  const suiteEncryptionEnv = { KONAPLATE_CRYPTO_KEY_ID: CRYPTO_KEY_ID, KONAPLATE_SERVER_PUBLIC_KEY: serverKeys.publicKey, KONAPLATE_CLIENT_PRIVATE_KEY: clientKeys.privateKey };
+
+  beforeAll(async () => {
+    plain = sandboxProcess(["--port", "0"], TEST_ENV);
+    encrypted = sandboxProcess(["--port", "0"], encryptedEnv());
+    [plainUrl, encryptedUrl] = await Promise.all([listening(plain), listening(encrypted)]);
+    expect(encrypted.output()).toContain("encryption: on");
+  });
+  afterAll(async () => {
+    for (const run of [plain, encrypted]) run?.child.kill("SIGTERM");
+    await Promise.all([plain?.exited, encrypted?.exited]);
+  });
+
+  const clientOptions = (baseUrl: string): KonaplateClientOptions => ({
+    baseUrl,
+    aspId: CREDENTIALS.aspId,
+    accessKey: CREDENTIALS.accessKey,
+    secretKey: CREDENTIALS.secretKey,
+    validate: false, // the 002_001 case breaks the body schema on purpose
+  });
+
+  describe.each(["plain", "encrypted"] as const)("%s", (mode) => {
+    it.each(CASES.map((c) => [c.id, c] as const))("the client gets the documented outcome of %s", async (_id, c) => {
+      const options = clientOptions(mode === "plain" ? plainUrl : encryptedUrl);
+      if (mode === "encrypted") options.encryption = { cryptoKeyId: CRYPTO_KEY_ID, serverPublicKey: serverKeys.publicKey, clientPrivateKey: clientKeys.privateKey };
+      // Any userId: the member decides the outcome.
+      const result = await createKonaplateClient(options).verifyAccountHolder({ ...c.request.body, userId: 9999999999999999999n });
+      expect(result.status).toBe(c.expected.status);
+      expect(result.code).toBe(c.expected.code ?? c.mockCode);
+      expect(result.ok).toBe(c.expected.status === 200);
+    });
+  });
+
+  it("a valid member the examples do not name gets the documented not-found outcome", async () => {
+    const result = await createKonaplateClient(clientOptions(plainUrl)).verifyAccountHolder({ ...CASES[0]!.request.body, bankAccount: "123456789" });
+    expect(result).toMatchObject({ status: 400, code: "002_007" });
+  });
+
+  it("npm run conformance --target <sandbox> passes all 13 documented cases, with no correlation warnings", async () => {
+    const run = await runCli(["--target", plainUrl], TEST_ENV);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.report?.summary).toEqual({ total: CASES.length, passed: CASES.length, failed: 0 });
+    expect(run.report!.cases.every((c) => c.checks.every((k) => k.ok))).toBe(true);
+  });
+
+  it("npm run conformance in encrypted mode passes all 13 against the encrypting sandbox", async () => {
+    const run = await runCli(["--target", encryptedUrl], { ...TEST_ENV, ...suiteEncryptionEnv });
+    expect(run.code).toBe(0);
+    expect(run.report?.summary.passed).toBe(CASES.length);
+    expect(run.report!.cases.every((c) => c.checks.every((k) => k.ok))).toBe(true);
+  });
+
+  describe("refusals name the broken rule and what was expected, never the secret", () => {
+    const body = stringifyJson(CASES[0]!.request.body);
+
+    it("a wrong secret key: the HMAC does not match the bytes received", async () => {
+      const reply = await send(plainUrl, { credentials: { ...CREDENTIALS, secretKey: "SK-wrong-secret-key" } });
+      expectRefusal(reply, 401, "token-hmac", `does not match the ${Buffer.byteLength(body)} bytes received`, "sign exactly the bytes you send");
+    });
+
+    it("a body changed after signing", async () => {
+      const changed = body.replace("333015555557", "333015555558");
+      const reply = await send(plainUrl, { body, sentBody: changed });
+      expectRefusal(reply, 401, "token-hmac", `the ${Buffer.byteLength(changed)} bytes received`);
+    });
+
+    it("a body re-serialised with other whitespace is other bytes, however equal as JSON", async () => {
+      const reply = await send(plainUrl, { body, sentBody: JSON.stringify(JSON.parse(body), null, 1) });
+      expectRefusal(reply, 401, "token-hmac");
+    });
+
+    it("a 16-digit token time", async () => {
+      const reply = await send(plainUrl, { edit: (h) => (h["X-KM-Tran-Token"] = h["X-KM-Tran-Token"]!.replace(/^KMV1:(\d{16})\d:/, "KMV1:$1:")) });
+      expectRefusal(reply, 400, "token-format", "17 digits", "got 16 digits");
+    });
+
+    it.each(["X-KM-Time-Zone", "X-KM-Tran-Token", "X-KM-Correlation-Id"])("a missing %s, with a fresh well-formed correlation id where none came", async (name) => {
+      const reply = await send(plainUrl, { edit: (h) => delete h[name] });
+      expectRefusal(reply, 400, "header-missing", `${name} is required`);
+      expect(reply.headers.get("x-km-correlation-id")).toMatch(/^\d{12}-[0-9a-f]{7}$/);
+    });
+
+    it("a header of the wrong length", async () => {
+      const reply = await send(plainUrl, { edit: (h) => (h["X-KM-User-AspId"] = "SHORTASP") });
+      expectRefusal(reply, 400, "header-length", "X-KM-User-AspId must NOT have fewer than 15 characters");
+    });
+
+    it("another AspId and another access key", async () => {
+      expectRefusal(await send(plainUrl, { credentials: { ...CREDENTIALS, aspId: "OTHERASP0000001" } }), 401, "asp-id", "KONAPLATE_ASP_ID");
+      const otherKey = "AK" + "9".repeat(38);
+      const reply = await send(plainUrl, { credentials: { ...CREDENTIALS, accessKey: otherKey } });
+      expectRefusal(reply, 401, "access-key", "KONAPLATE_ACCESS_KEY");
+      expect(reply.text).not.toContain(otherKey);
+    });
+
+    it("a token time that is not X-KM-Tran-Time", async () => {
+      const reply = await send(plainUrl, { edit: (h) => (h["X-KM-Tran-Time"] = String(Number(h["X-KM-Tran-Time"]) - 1)) });
+      expectRefusal(reply, 400, "token-time", "must equal X-KM-Tran-Time");
+    });
+
+    it("UTC wall clock labelled KST: the clock check says how far off and why", async () => {
+      const instant = new Date(Date.now() - 9 * 3600_000); // KST digits of this instant = UTC digits of now
+      const headers = signedHeaders(CREDENTIALS, body, instant);
+      const reply = await send(plainUrl, { edit: (h) => Object.assign(h, headers) });
+      expectRefusal(reply, 401, "clock-skew", "behind the sandbox's clock read in KST", "(9.0 h)", "±300 s");
+    });
+
+    it("a Content-Type other than application/json", async () => {
+      expectRefusal(await send(plainUrl, { edit: (h) => (h["content-type"] = "text/plain") }), 415, "content-type", "must be application/json");
+    });
+
+    it("an empty body, a body that is not JSON, a body that breaks the schema", async () => {
+      expectRefusal(await send(plainUrl, { body: "" }), 400, "body-empty");
+      expectRefusal(await send(plainUrl, { body: "userId=1&userName=x" }), 400, "body-json", "not JSON");
+      const wrongBank = stringifyJson({ ...CASES[0]!.request.body, bankCode: "005", birthDate: "751112" });
+      expectRefusal(await send(plainUrl, { body: wrongBank }), 400, "body-schema", "bankCode must be one of", "birthDate");
+    });
+
+    it("a bankAccount that breaks its rule is the documented 002_001 case, not a refusal", async () => {
+      const reply = await send(plainUrl, { body: stringifyJson({ ...CASES[0]!.request.body, bankAccount: "1234-5678" }) });
+      expect(reply.status).toBe(400);
+      expect(reply.body.response.code).toBe("002_001");
+    });
+
+    it("an encrypted body where no keys are configured", async () => {
+      const jwe = await encryptPayload(body, serverKeys.publicKey);
+      expectRefusal(await send(plainUrl, { body: stringifyJson({ encData: jwe }) }), 400, "encryption-not-configured", "KONAPLATE_SERVER_PRIVATE_KEY");
+    });
+
+    it("an encrypted body without or with another X-KM-Crypto-Key-Id, or for another key", async () => {
+      const wrapped = stringifyJson({ encData: await encryptPayload(body, serverKeys.publicKey) });
+      expectRefusal(await send(encryptedUrl, { body: wrapped }), 400, "crypto-key-id", "X-KM-Crypto-Key-Id is required");
+      const otherId = "f".repeat(32);
+      expectRefusal(await send(encryptedUrl, { body: wrapped, edit: (h) => (h["X-KM-Crypto-Key-Id"] = otherId) }), 400, "crypto-key-id", "KONAPLATE_CRYPTO_KEY_ID");
+      const forOtherKey = stringifyJson({ encData: await encryptPayload(body, rsaKeyPair().publicKey) });
+      expectRefusal(await send(encryptedUrl, { body: forOtherKey, edit: (h) => (h["X-KM-Crypto-Key-Id"] = CRYPTO_KEY_ID) }), 400, "jwe-decrypt", "RSA-OAEP-256");
+    });
+
+    it("a body past the size cap gets 413", async () => {
+      const reply = await send(plainUrl, { body: stringifyJson({ ...CASES[0]!.request.body, userName: "x".repeat(70_000) }) });
+      expectRefusal(reply, 413, "body-too-large");
+    });
+
+    it("a correlation id is echoed on every refusal where the request's was well formed", async () => {
+      const reply = await send(plainUrl, { edit: (h) => (h["content-type"] = "text/plain") });
+      expect(reply.headers.get("x-km-correlation-id")).toMatch(/^\d{12}-[0-9a-f]{7}$/);
+      const plainReply = await send(plainUrl);
+      expect(plainReply.status).toBe(200);
+    });
+  });
+});
+
+describe("README: integrators in other languages", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Integrators in other languages"));
+
+  it("the worked example's token is the HMAC of the example body with the placeholder secret", () => {
+    const body = /<!-- sandbox-example:body -->\n```json\n(.*)\n```/.exec(section)?.[1];
+    const tranTime = /X-KM-Tran-Time: (\d{14})/.exec(section)?.[1];
+    const token = /X-KM-Tran-Token: (KMV1:\S+)/.exec(section)?.[1];
+    expect(body && tranTime && token).toBeTruthy();
+    const mac = createHmac("sha256", PLACEHOLDER_CREDENTIALS.secretKey).update(Buffer.from(body!, "utf8")).digest("base64");
+    expect(token).toBe(`KMV1:${tranTime}${token!.slice(19, 22)}:${mac}`);
+    expect(section).toContain(`${Buffer.byteLength(body!, "utf8")} bytes`);
+    // The kit's own signing agrees with the example, at the example's instant.
+    const ms = token!.slice(5, 22);
+    const instant = new Date(Date.UTC(+ms.slice(0, 4), +ms.slice(4, 6) - 1, +ms.slice(6, 8), +ms.slice(8, 10) - 9, +ms.slice(10, 12), +ms.slice(12, 14), +ms.slice(14)));
+    expect(tranToken(PLACEHOLDER_CREDENTIALS.secretKey, body!, instant, "KST")).toBe(token);
+  });
+
+  it("lists the outcome mapping exactly as --help prints it", () => {
+    for (const line of outcomeTable()) expect(section).toContain(line);
+  });
+});
