@@ -161,6 +161,9 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
       } else res.destroy();
     });
   });
+  // A request that trickles in is cut off long before node's default five minutes.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
