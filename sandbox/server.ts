@@ -130,6 +130,7 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
     }
     if (close) responseHeaders.connection = "close";
     if (judgement.refusal?.status === 405) responseHeaders.allow = OPERATION.method;
+    responseHeaders["content-length"] = String(Buffer.byteLength(payload));
     res.writeHead(answer.status, { ...responseHeaders, ...answer.headers });
     res.end(payload);
 
