@@ -56,9 +56,9 @@ function tokenShape(token: string): string {
   const time = parts[1]!;
   if (!/^[0-9]+$/.test(time) || time.length !== 17) {
     const got = /^[0-9]+$/.test(time) ? `${time.length} digits` : "other characters";
-    return `the token time must be 17 digits yyyyMMddHHmmssSSS (X-KM-Tran-Time's 14 digits, then milliseconds), got ${got}`;
+    return `X-KM-Tran-Token: the token time must be 17 digits yyyyMMddHHmmssSSS (X-KM-Tran-Time's 14 digits, then milliseconds), got ${got}`;
   }
-  return "the token's HMAC part must be Base64 of the 32-byte HMAC-SHA256: 44 characters ending in =";
+  return "X-KM-Tran-Token: the HMAC part must be Base64 of the 32-byte HMAC-SHA256: 44 characters ending in =";
 }
 
 function headerRule(v: Violation): "header-missing" | "header-length" | "header-pattern" {
@@ -71,7 +71,8 @@ export function checkHeaders(headers: Headers): Refusal | null {
   const violations = validateRequestHeaders(headers);
   if (!violations.length) return null;
   const token = violations.find((v) => v.path === "X-KM-Tran-Token" && v.rule !== "required");
-  const texts = violations.map((v) => (v === token ? tokenShape(headers["x-km-tran-token"] ?? "") : v.message));
+  // A malformed token breaks its length and its pattern at once: said once, in words.
+  const texts = violations.filter((v) => v === token || v.path !== "X-KM-Tran-Token" || v.rule === "required").map((v) => (v === token ? tokenShape(headers["x-km-tran-token"] ?? "") : v.message));
   const first = violations[0]!;
   return refuse(400, first === token ? "token-format" : headerRule(first), texts.join("; "));
 }

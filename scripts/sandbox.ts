@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run sandbox [-- --port N]`: a local Konaplate that checks your signature, until Ctrl-C, SIGTERM
 // or the end of whatever launched it. Exit 2 on a usage or configuration error, 1 if it cannot listen.
 import { startSandbox } from "../sandbox/server.js";
