@@ -14,6 +14,7 @@ import { CASES, OPERATION } from "../generated/contract.js";
 import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
 import { outcomeTable } from "../sandbox/outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
+import { checkContentType, checkToken } from "../sandbox/request-checks.js";
 import { encryptPayload } from "../src/encryption.js";
 import { createKonaplateClient, type KonaplateClientOptions } from "../src/index.js";
 import { parseJson, stringifyJson } from "../src/json.js";
@@ -390,6 +391,31 @@ describe("the client and the conformance suite against the sandbox", () => {
       const plainReply = await send(plainUrl);
       expect(plainReply.status).toBe(200);
     });
+  });
+});
+
+describe("request checks, in-process", () => {
+  const body = Buffer.from("{}");
+  const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+
+  it("the clock check reads X-KM-Tran-Time in its zone: ahead, behind, off, and skipped for a zone without a known offset", () => {
+    const now = Date.now();
+    const ahead = lower(signedHeaders(CREDENTIALS, "{}", new Date(now + 3_600_000)));
+    expect(checkToken(ahead, body, CREDENTIALS.secretKey, 300, now)).toMatchObject({ rule: "clock-skew", detail: expect.stringContaining("ahead of the sandbox's clock") });
+    expect(checkToken(ahead, body, CREDENTIALS.secretKey, 3_700, now)).toBeNull();
+    expect(checkToken(ahead, body, CREDENTIALS.secretKey, 0, now)).toBeNull();
+    const utc = lower(signedHeaders({ ...CREDENTIALS, timeZone: "UTC" }, "{}", new Date(now)));
+    expect(checkToken(utc, body, CREDENTIALS.secretKey, 300, now)).toBeNull();
+    // PST has the spec's shape but no offset the kit knows: not judged rather than judged wrong.
+    const pst = { ...lower(signedHeaders(CREDENTIALS, "{}", new Date(now - 17 * 3_600_000))), "x-km-time-zone": "PST" };
+    expect(checkToken(pst, body, CREDENTIALS.secretKey, 300, now)).toBeNull();
+  });
+
+  it("Content-Type: application/json with no charset or UTF-8 only", () => {
+    expect(checkContentType({ "content-type": "application/json" })).toBeNull();
+    expect(checkContentType({ "content-type": "Application/JSON; charset=UTF-8" })).toBeNull();
+    expect(checkContentType({ "content-type": "application/json; charset=EUC-KR" })).toMatchObject({ status: 415, detail: expect.stringContaining("got charset euc-kr") });
+    expect(checkContentType({})).toMatchObject({ status: 415, detail: expect.stringContaining("got none") });
   });
 });
 
