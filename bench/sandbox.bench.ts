@@ -2,7 +2,10 @@
 // loopback, against the sandbox as its own process, and against a bare node:http process that reads
 // the body and returns a fixed answer. Same client, same connections, interleaved rounds.
 import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CASES, OPERATION } from "../generated/contract.js";
 import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
@@ -34,30 +37,40 @@ interface Child {
   stop(): Promise<void>;
 }
 
-/** A server process; resolves with the URL of its first `listening on URL` line. Its later output is drained. */
-function startChild(args: string[]): Promise<Child> {
+/**
+ * A server process whose stdout goes to a file, as `npm run sandbox > sandbox.log` would: a pipe to
+ * this busy process would make the sandbox wait on our reading of its log. Resolves with the URL of
+ * its `listening on URL` line.
+ */
+async function startChild(args: string[]): Promise<Child> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("KONAPLATE_") && !k.startsWith("npm_")));
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (!url) return;
-      child.stdout!.off("data", onData);
-      child.stdout!.resume(); // the sandbox logs every exchange: read and drop it, as a terminal would
-      resolve({
+  const dir = mkdtempSync(join(tmpdir(), "konaplate-sandbox-bench-"));
+  const logFile = join(dir, "stdout.log");
+  const fd = openSync(logFile, "w");
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", fd, "inherit"] });
+  closeSync(fd);
+  let code: number | null | undefined;
+  const exited = new Promise<void>((resolve) => child.once("exit", (c) => ((code = c), resolve())));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const url = /listening on (http:\/\/\S+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+    if (url) {
+      return {
         url,
         stop: async () => {
           child.kill("SIGTERM");
           await exited;
+          rmSync(dir, { recursive: true, force: true });
         },
-      });
-    };
-    child.stdout!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-  });
+      };
+    }
+    if (code !== undefined || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`bench: server did not listen (exit ${code})`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const credentials = { ...PLACEHOLDER_CREDENTIALS, timeZone: "KST" };
@@ -104,7 +117,7 @@ export default async function (): Promise<BenchRow[]> {
   try {
     const t = await interleaved(ROUNDS, { sandbox: load(sandbox.url), bare: load(bare.url) });
     const perSecond = (ms: number) => Math.round((REQUESTS / ms) * 1000);
-    const setting = `${REQUESTS} requests per round, concurrency ${CONCURRENCY}, each signed afresh, loopback, server in its own process; medians of ${ROUNDS} interleaved rounds`;
+    const setting = `${REQUESTS} requests per round, concurrency ${CONCURRENCY}, each signed afresh, loopback, server in its own process, its log to a file; medians of ${ROUNDS} interleaved rounds`;
     return [
       {
         name: "sandbox: time per valid signed request at concurrency 16 vs the 1 ms budget (≥ 1000/s)",
