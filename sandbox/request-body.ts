@@ -1,5 +1,7 @@
 // A server must not trust a request's size any more than the kit trusts an answer's: the body is read
 // up to a cap (a real request is a few hundred bytes, a JWE one about a kilobyte) and no further.
+// Not src/bounded-body.ts's readBoundedText: that yields decoded text, and the HMAC must be checked
+// over the bytes exactly as received (invalid UTF-8 included).
 import type { IncomingMessage } from "node:http";
 
 /** Far above any real request, far below what hurts a process. */
