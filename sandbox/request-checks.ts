@@ -100,6 +100,29 @@ function tranInstant(tranTime: string, zone: string): number | undefined {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - offset * 60_000;
 }
 
+/** The Base64 HMAC part of a token against HMAC-SHA256(secret key, the raw bytes), in constant time. */
+export function hmacMatches(base64Mac: string, rawBody: Buffer, secretKey: string): boolean {
+  const expected = createHmac("sha256", secretKey).update(rawBody).digest();
+  const given = Buffer.from(base64Mac, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** X-KM-Tran-Time, read in X-KM-Time-Zone, within `maxClockSkewSeconds` of the clock (0: not checked). */
+export function checkClock(headers: Headers, maxClockSkewSeconds: number, now = Date.now()): Refusal | null {
+  const zone = headers["x-km-time-zone"] ?? "";
+  const instant = tranInstant(headers["x-km-tran-time"] ?? "", zone);
+  if (!(maxClockSkewSeconds > 0) || instant === undefined || Number.isNaN(instant)) return null;
+  const skew = Math.round((instant - now) / 1000);
+  if (Math.abs(skew) <= maxClockSkewSeconds) return null;
+  const hours = (Math.abs(skew) / 3600).toFixed(1);
+  return refuse(
+    401,
+    "clock-skew",
+    `X-KM-Tran-Time is ${Math.abs(skew)} s (${hours} h) ${skew < 0 ? "behind" : "ahead of"} the sandbox's clock read in ${zone}; ` +
+      `allowed ±${maxClockSkewSeconds} s: write the wall clock of the zone named in X-KM-Time-Zone`,
+  );
+}
+
 /** The token's time against X-KM-Tran-Time, that time against the clock, and the HMAC over the raw bytes. */
 export function checkToken(headers: Headers, rawBody: Buffer, secretKey: string, maxClockSkewSeconds: number, now = Date.now()): Refusal | null {
   const match = TOKEN.exec(headers["x-km-tran-token"] ?? "");
@@ -108,23 +131,9 @@ export function checkToken(headers: Headers, rawBody: Buffer, secretKey: string,
   if (match[1]!.slice(0, 14) !== tranTime) {
     return refuse(400, "token-time", "the token time's first 14 digits must equal X-KM-Tran-Time (one instant for both, in X-KM-Time-Zone)");
   }
-  const zone = headers["x-km-time-zone"] ?? "";
-  const instant = tranInstant(tranTime, zone);
-  if (maxClockSkewSeconds > 0 && instant !== undefined) {
-    const skew = Math.round((instant - now) / 1000);
-    if (Math.abs(skew) > maxClockSkewSeconds) {
-      const hours = (Math.abs(skew) / 3600).toFixed(1);
-      return refuse(
-        401,
-        "clock-skew",
-        `X-KM-Tran-Time is ${Math.abs(skew)} s (${hours} h) ${skew < 0 ? "behind" : "ahead of"} the sandbox's clock read in ${zone}; ` +
-          `allowed ±${maxClockSkewSeconds} s: write the wall clock of the zone named in X-KM-Time-Zone`,
-      );
-    }
-  }
-  const expected = createHmac("sha256", secretKey).update(rawBody).digest();
-  const given = Buffer.from(match[2]!, "base64");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const clock = checkClock(headers, maxClockSkewSeconds, now);
+  if (clock) return clock;
+  if (!hmacMatches(match[2]!, rawBody, secretKey)) {
     return refuse(
       401,
       "token-hmac",

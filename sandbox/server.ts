@@ -44,7 +44,7 @@ export interface SandboxOptions extends CheckSettings {
   /** Receives one line per exchange. */
   log?: (line: string) => void;
   /** Sees every request the sandbox judged and may replace its answer (test stand-ins only). */
-  override?: (request: SandboxRequest, judgement: Judgement) => Answer | undefined;
+  override?: (request: SandboxRequest, judgement: Judgement) => Answer | undefined | Promise<Answer | undefined>;
 }
 
 export interface Sandbox {
@@ -119,7 +119,7 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
         judgement = await judge(request, options);
       }
     }
-    const answer = options.override?.(request, judgement) ?? judgement.answer;
+    const answer = (await options.override?.(request, judgement)) ?? judgement.answer;
 
     const responseHeaders: Record<string, string> = { "content-type": "application/json", "x-km-correlation-id": echoed };
     let payload = typeof answer.body === "string" ? answer.body : stringifyJson(answer.body);
