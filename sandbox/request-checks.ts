@@ -195,11 +195,17 @@ export async function readPlainBody(headers: Headers, rawBody: Buffer, encryptio
   }
 }
 
-/** The plain body against the spec; bankAccount violations alone are the documented 002_001 case, not a refusal. */
+/** The rules the documented 002_001 answer speaks of: "length over limit or including not-number digit". */
+const ACCOUNT_RULES = new Set(["pattern", "minLength", "maxLength"]);
+
+/**
+ * The plain body against the spec. A bankAccount string that breaks only its length or digits rule is
+ * the documented 002_001 case, not a refusal; a missing or non-string bankAccount is a refusal.
+ */
 export function checkBody(body: unknown): { accountRule: boolean } | Refusal {
   const violations = validateRequestBody(body);
   if (!violations.length) return { accountRule: false };
-  if (violations.every((v) => v.path === "bankAccount")) return { accountRule: true };
+  if (violations.every((v) => v.path === "bankAccount" && ACCOUNT_RULES.has(v.rule))) return { accountRule: true };
   return refuse(400, "body-schema", `the body breaks the spec's request schema: ${violations.map((v) => v.message).join("; ")}`);
 }
 

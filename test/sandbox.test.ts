@@ -364,6 +364,8 @@ describe("the client and the conformance suite against the sandbox", () => {
       const reply = await send(plainUrl, { body: stringifyJson({ ...CASES[0]!.request.body, bankAccount: "1234-5678" }) });
       expect(reply.status).toBe(400);
       expect(reply.body.response.code).toBe("002_001");
+      const { bankAccount: _left, ...withoutAccount } = CASES[0]!.request.body;
+      expectRefusal(await send(plainUrl, { body: stringifyJson(withoutAccount) }), 400, "body-schema", "bankAccount is required");
     });
 
     it("an encrypted body where no keys are configured", async () => {
