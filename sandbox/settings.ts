@@ -1,8 +1,8 @@
 // `npm run sandbox` flags and environment, turned into server options. Every mistake is a UsageError
 // naming the flag or variable and the rule (the CLI exits 2 on it).
-import { parseArgs } from "node:util";
 import { OPERATION, SERVERS } from "../generated/contract.js";
-import { MOCK_CREDENTIALS, pemFrom, UsageError } from "../conformance/config.js";
+import { MOCK_CREDENTIALS, pemFrom } from "../conformance/config.js";
+import { defineCli, integerFlag, portFlag, UsageError } from "../scripts/lib/cli-flags.js";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { outcomeTable } from "./outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "./refusal.js";
@@ -23,22 +23,22 @@ export const PLACEHOLDER_CREDENTIALS: { aspId: string; accessKey: string; secret
   secretKey: MOCK_CREDENTIALS.secretKey,
 };
 
-export function usage(): string {
-  return `Usage: npm run sandbox -- [--port N] [--max-clock-skew SECONDS]
-
-A local Konaplate for ${OPERATION.method} ${OPERATION.path} on http://127.0.0.1:N${BASE_PATH}
-(default port ${DEFAULT_PORT}). It checks every request header rule of spec/openapi.yaml, the AspId and
-access key, the HMAC of X-KM-Tran-Token over the raw bytes received, the token time against
-X-KM-Tran-Time and the clock, and the body; it refuses a broken request with a 4xx envelope whose
-description names the rule (code ${SANDBOX_REFUSAL_CODE}, a sandbox placeholder the documentation does not have).
-
-Options:
-  --port N                  port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
-  --max-clock-skew SECONDS  largest distance allowed between X-KM-Tran-Time (read in X-KM-Time-Zone)
-                            and the sandbox's clock (default ${DEFAULT_MAX_CLOCK_SKEW_SECONDS}; 0 turns the check off)
-  --help                    this text
-
-Environment:
+export const CLI = defineCli({
+  usage: "npm run sandbox -- [--port N] [--max-clock-skew SECONDS]   (or npx konaplate-sandbox [options])",
+  about: `A local Konaplate for ${OPERATION.method} ${OPERATION.path} on http://127.0.0.1:N${BASE_PATH}.
+It checks every request header rule of spec/openapi.yaml, the AspId and access key, the HMAC of
+X-KM-Tran-Token over the raw bytes received, the token time against X-KM-Tran-Time and the clock,
+and the body; it refuses a broken request with a 4xx envelope whose description names the rule
+(code ${SANDBOX_REFUSAL_CODE}, a sandbox placeholder the documentation does not have).`,
+  flags: {
+    port: { value: "N", help: `port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)` },
+    "max-clock-skew": {
+      value: "SECONDS",
+      help: `largest distance allowed between X-KM-Tran-Time (read in X-KM-Time-Zone)
+and the sandbox's clock (default ${DEFAULT_MAX_CLOCK_SKEW_SECONDS}; 0 turns the check off)`,
+    },
+  },
+  footer: `Environment:
   KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY   the credentials it expects (all three);
       without them it expects placeholders and prints them: AspId ${PLACEHOLDER_CREDENTIALS.aspId},
       access key ${PLACEHOLDER_CREDENTIALS.accessKey}, secret key ${PLACEHOLDER_CREDENTIALS.secretKey}
@@ -48,7 +48,12 @@ Environment:
 
 Answers to a valid request (test members from the spec's examples; userId may be any valid id):
 ${outcomeTable().map((line) => `  ${line}`).join("\n")}
-`;
+
+Exit codes: 130 after Ctrl-C, 143 after SIGTERM, 2 usage or configuration error, 1 cannot listen.`,
+});
+
+export function usage(): string {
+  return CLI.usage();
 }
 
 export interface SandboxSettings {
@@ -58,25 +63,6 @@ export interface SandboxSettings {
   credentials: SandboxCredentials & { aspId: string; accessKey: string };
   placeholders: boolean;
   encryption?: SandboxEncryption;
-}
-
-function wholeNumber(flag: string, raw: string, min: number, max: number, what: string): number {
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${flag} must be a whole number of ${what} from ${min} to ${max}, got "${raw}"`);
-  return Number(raw);
-}
-
-function flags(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: { port: { type: "string" }, "max-clock-skew": { type: "string" }, help: { type: "boolean", short: "h" } },
-    }).values;
-  } catch (err) {
-    // node's messages already name the flag ("Unknown option '--prot'", "Option '--port <value>' argument missing").
-    throw new UsageError((err as Error).message);
-  }
 }
 
 async function encryptionFromEnv(env: NodeJS.ProcessEnv): Promise<SandboxEncryption | undefined> {
@@ -100,12 +86,12 @@ async function encryptionFromEnv(env: NodeJS.ProcessEnv): Promise<SandboxEncrypt
 }
 
 export async function settingsFrom(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<SandboxSettings> {
-  const values = flags(argv);
+  const { flags, help } = CLI.parse(argv);
+  const skew = flags["max-clock-skew"];
   const settings: SandboxSettings = {
-    help: values.help === true,
-    port: values.port === undefined ? DEFAULT_PORT : wholeNumber("--port", values.port, 0, 65535, "port"),
-    maxClockSkewSeconds:
-      values["max-clock-skew"] === undefined ? DEFAULT_MAX_CLOCK_SKEW_SECONDS : wholeNumber("--max-clock-skew", values["max-clock-skew"], 0, 86_400 * 366, "seconds"),
+    help,
+    port: flags.port === undefined ? DEFAULT_PORT : flags.port === "0" ? 0 : portFlag("--port", flags.port),
+    maxClockSkewSeconds: skew === undefined ? DEFAULT_MAX_CLOCK_SKEW_SECONDS : integerFlag("--max-clock-skew", skew, { min: 0, max: 366 * 86_400, what: "seconds" }),
     credentials: PLACEHOLDER_CREDENTIALS,
     placeholders: true,
   };

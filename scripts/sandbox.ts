@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run sandbox [-- --port N]`: a local Konaplate that checks your signature, until Ctrl-C, SIGTERM
+// `npm run sandbox [-- --port N]` (or `npx konaplate-sandbox`): a local Konaplate that checks your signature, until Ctrl-C, SIGTERM
 // or the end of whatever launched it. Exit 2 on a usage or configuration error, 1 if it cannot listen.
 import { startSandbox } from "../sandbox/server.js";
-import { banner, BASE_PATH, settingsFrom, usage, UsageError, type SandboxSettings } from "../sandbox/settings.js";
+import { banner, BASE_PATH, CLI, settingsFrom, usage, UsageError, type SandboxSettings } from "../sandbox/settings.js";
+import { exitWithUsage } from "./lib/cli-flags.js";
 import { stopOnExitRequest } from "./lib/lifetime.js";
 
 let settings: SandboxSettings;
@@ -10,8 +11,7 @@ try {
   settings = await settingsFrom(process.argv.slice(2), process.env);
 } catch (err) {
   if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`sandbox: ${err.message}\nRun with --help for usage.\n`);
-  process.exit(2);
+  exitWithUsage(CLI, "sandbox", err.message);
 }
 if (settings.help) {
   process.stdout.write(usage());

@@ -86,6 +86,8 @@ describe("npm package", () => {
       "package/dist/conformance/cli.js",
       "package/dist/scripts/mock.js",
       "package/dist/scripts/proxy.js",
+      "package/dist/scripts/sandbox.js",
+      "package/dist/sandbox/server.js",
     ]) {
       expect(files).toContain(needed);
     }
@@ -141,6 +143,8 @@ describe("npm package", () => {
     expect(help.stdout).toContain(`documented: ${CASE_IDS[0]}`);
     const mockHelp = await npx(["konaplate-mock", "--help"]);
     expect(mockHelp.stdout).toContain("--port N");
+    const sandboxHelp = await npx(["konaplate-sandbox", "--help"]);
+    expect(sandboxHelp.stdout).toMatch(/200 000_000 +success +김코나 19751112 bank 003 account 333015555557/);
     const refused = await npx(["konaplate-proxy"]).then(
       () => ({ code: 0, stderr: "" }),
       (err: { code?: number; stderr?: string }) => ({ code: err.code, stderr: err.stderr ?? "" }),

@@ -137,7 +137,7 @@ describe("npm run sandbox: the command", () => {
     const run = sandboxProcess(["--help"]);
     expect(await run.exited).toBe(0);
     const help = run.output();
-    expect(help).toContain("Usage: npm run sandbox -- [--port N]");
+    expect(help).toContain("Usage: npm run sandbox -- [--port N] [--max-clock-skew SECONDS]");
     for (const c of CASES.filter((x) => !x.violates)) expect(help).toContain(`${c.request.body.userName} ${c.request.body.birthDate} bank ${c.request.body.bankCode} account ${c.request.body.bankAccount}`);
     expect(help).toMatch(/400 002_001 +002_001 +any member whose bankAccount breaks/);
     expect(help).toMatch(/400 002_007 +\(any other\) +any other valid member/);
@@ -145,16 +145,17 @@ describe("npm run sandbox: the command", () => {
 
   it("a usage error exits 2 naming the flag and the rule", async () => {
     const cases: [string[], string][] = [
-      [["--port", "http"], "--port must be a whole number of port from 0 to 65535"],
-      [["--prot", "4020"], "--prot"],
-      [["--max-clock-skew", "-5"], "--max-clock-skew"],
+      [["--port", "http"], "sandbox: --port must be a whole number from 1 to 65535"],
+      [["--prot", "4020"], "sandbox: unknown flag --prot"],
+      [["--max-clock-skew", "-5"], "sandbox: --max-clock-skew needs a value"],
+      [["--max-clock-skew=-5"], "sandbox: --max-clock-skew must be a whole number from 0 of seconds"],
     ];
     // Started together: each is a whole tsx start-up.
     const runs = cases.map(([args]) => sandboxProcess(args));
     for (const [i, run] of runs.entries()) {
       expect(await run.exited).toBe(2);
       expect(run.errors()).toContain(cases[i]![1]);
-      expect(run.errors()).toContain("Run with --help for usage.");
+      expect(run.errors()).toContain("Usage: npm run sandbox -- [--port N]");
     }
   });
 
