@@ -4,7 +4,7 @@
 // stops on Ctrl-C, SIGTERM and a killed npm launcher. The README's worked example is checked here too.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -293,6 +293,15 @@ describe("the client and the conformance suite against the sandbox", () => {
     expect(run.code).toBe(0);
     expect(run.report?.summary.passed).toBe(CASES.length);
     expect(run.report!.cases.every((c) => c.checks.every((k) => k.ok))).toBe(true);
+  });
+
+  // The refusal cases (conformance/refusal/) break one rule each; the sandbox must refuse every one.
+  it.skipIf(!existsSync(join(ROOT, "conformance/refusal/catalog.ts")))("npm run conformance --kind refusal: the sandbox refuses every refusal case", async () => {
+    const run = await runCli(["--target", plainUrl, "--kind", "refusal"], TEST_ENV);
+    expect(run.report!.cases.length).toBeGreaterThan(10);
+    expect(run.report!.cases.every((c) => c.id.startsWith("refuse:"))).toBe(true);
+    expect(run.report!.cases.filter((c) => c.status !== "passed").map((c) => c.id)).toEqual([]);
+    expect(run.code).toBe(0);
   });
 
   describe("refusals name the broken rule and what was expected, never the secret", () => {
