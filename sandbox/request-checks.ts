@@ -203,7 +203,11 @@ const ACCOUNT_RULES = new Set(["pattern", "minLength", "maxLength"]);
  * the documented 002_001 case, not a refusal; a missing or non-string bankAccount is a refusal.
  */
 export function checkBody(body: unknown): { accountRule: boolean } | Refusal {
-  const violations = validateRequestBody(body);
+  return judgeBodyViolations(validateRequestBody(body));
+}
+
+/** checkBody's verdict on violations already found. */
+export function judgeBodyViolations(violations: readonly Violation[]): { accountRule: boolean } | Refusal {
   if (!violations.length) return { accountRule: false };
   if (violations.every((v) => v.path === "bankAccount" && ACCOUNT_RULES.has(v.rule))) return { accountRule: true };
   return refuse(400, "body-schema", `the body breaks the spec's request schema: ${violations.map((v) => v.message).join("; ")}`);

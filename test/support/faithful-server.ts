@@ -5,7 +5,9 @@
 // expects any well-formed AspId and access key and any request time.
 import { parseJson } from "../../src/json.js";
 import { validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
-import { checkCaller, checkClock, checkContentType, checkToken, hmacMatches } from "../../sandbox/request-checks.js";
+import { ACCOUNT_RULE_OUTCOME, outcomeFor, type Member } from "../../sandbox/outcomes.js";
+import { refuse, refusalEnvelope, type RefusalRule } from "../../sandbox/refusal.js";
+import { checkCaller, checkClock, checkContentType, checkToken, hmacMatches, isRefusal, judgeBodyViolations } from "../../sandbox/request-checks.js";
 import { startSandbox, type Answer } from "../../sandbox/server.js";
 
 export type { Answer };
@@ -60,14 +62,40 @@ export interface FaithfulServer {
   close(): Promise<void>;
 }
 
-/** The sandbox's own answer to each recorded request. */
-const sandboxAnswers = new WeakMap<ReceivedRequest, Answer>();
+/** The sandbox's own answer to each recorded request, with the verdict it was recorded with (by its headers object). */
+const sandboxAnswers = new WeakMap<object, { verdict: Verdict; answer: Answer }>();
 
-/** What the sandbox answers this request: the documented outcome, or a refusal envelope naming the rule. */
+const sameVerdict = (a: Verdict, b: Verdict) => JSON.stringify(a) === JSON.stringify(b);
+
+const refusal = (status: number, rule: RefusalRule, detail: string): Answer => ({ status, body: refusalEnvelope(refuse(status, rule, detail)) });
+
+/** The sandbox's order of checks, applied to a verdict a test has edited (a stand-in that skips a check). */
+function answerFromVerdict(request: ReceivedRequest): Answer {
+  const v = request.verdict;
+  if (v.headerViolations.length) {
+    const first = v.headerViolations[0]!;
+    const rule = first.rule === "required" ? "header-missing" : first.rule === "minLength" || first.rule === "maxLength" ? "header-length" : "header-pattern";
+    return refusal(400, rule, v.headerViolations.map((x) => x.message).join("; "));
+  }
+  if (!v.credentialsOk) return refusal(401, "access-key", "X-KM-Access-Key or X-KM-User-AspId is not the project's");
+  if (!v.tokenOk) return v.hmacOk ? refusal(400, "token-time", "the token time's first 14 digits must equal X-KM-Tran-Time") : refusal(401, "token-hmac", "the HMAC in X-KM-Tran-Token does not match the bytes received");
+  if (!v.clockOk) return refusal(401, "clock-skew", "X-KM-Tran-Time is outside the accepted window");
+  if (!v.contentTypeOk) return refusal(415, "content-type", "Content-Type must be application/json (UTF-8)");
+  if (request.body === undefined) return refusal(400, "body-json", "the body is not JSON");
+  const body = judgeBodyViolations(v.bodyViolations);
+  if (isRefusal(body)) return { status: body.status, body: refusalEnvelope(body) };
+  const outcome = body.accountRule && ACCOUNT_RULE_OUTCOME ? ACCOUNT_RULE_OUTCOME : outcomeFor(request.body as Member);
+  return { status: outcome.status, body: outcome.body };
+}
+
+/**
+ * What the sandbox answers this request: the documented outcome, or a refusal envelope naming the
+ * rule. A copy whose verdict a test edited is answered by the sandbox's order of checks on that verdict.
+ */
 export function defaultOutcome(request: ReceivedRequest): Answer {
-  const answer = sandboxAnswers.get(request);
-  if (!answer) throw new Error("defaultOutcome: not a request this faithful server received");
-  return answer;
+  const recorded = sandboxAnswers.get(request.headers);
+  if (recorded && sameVerdict(recorded.verdict, request.verdict)) return recorded.answer;
+  return answerFromVerdict(request);
 }
 
 function parsedOrUndefined(raw: string): unknown {
@@ -108,7 +136,7 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
           bodyViolations: body === undefined ? [{ path: "(body)", rule: "json", message: "body is not JSON" }] : validateRequestBody(body),
         },
       };
-      sandboxAnswers.set(received, judgement.answer);
+      sandboxAnswers.set(received.headers, { verdict: received.verdict, answer: judgement.answer });
       requests.push(received);
       const answer = options.respond?.(received);
       if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));

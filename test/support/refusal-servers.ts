@@ -4,6 +4,7 @@
 // refusal cases can tell them apart.
 import { CASES, CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
 import { stringifyJson } from "../../src/json.js";
+import { SANDBOX_REFUSAL_CODE } from "../../sandbox/refusal.js";
 import { defaultOutcome, startFaithfulServer, type Answer, type FaithfulServer, type ReceivedRequest, type Verdict } from "./faithful-server.js";
 
 export interface StandInCredentials {
@@ -107,7 +108,8 @@ function respondWith(flaw: RefusalFlaw | undefined, creds: StandInCredentials) {
       case "success-code-on-refusal":
         return refused ? { status: 400, body: envelope("000_000") } : answer;
       case "html-401-refusals":
-        return refused && typeof answer.body === "string" ? { status: 401, body: "<html><body><h1>401 Unauthorized</h1></body></html>", headers: { "content-type": "text/html" } } : answer;
+        // Wherever the spec names no code: the faithful server's refusals carry the sandbox's placeholder.
+        return refused && (typeof answer.body === "string" || (answer.body as { response?: { code?: string } }).response?.code === SANDBOX_REFUSAL_CODE) ? { status: 401, body: "<html><body><h1>401 Unauthorized</h1></body></html>", headers: { "content-type": "text/html" } } : answer;
       default:
         return answer;
     }
