@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
+import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
 import { readCaseOverrides, selectCases } from "./catalog.js";
 import {
@@ -26,7 +27,7 @@ import { checkCredentialHeaders, checkHeaderOverrides } from "./header-overrides
 import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
-import { runConformance, type RunOptions } from "./runner.js";
+import { operationUrl, runConformance, type RunOptions } from "./runner.js";
 import { refusalCasesFor, selectRun, type AnyCase } from "./selection.js";
 
 export interface CliIo {
@@ -120,20 +121,25 @@ export function credentialShapeWarnings(credentials: Credentials): string[] {
     .map((v) => `${HEADER_SOURCES[v.path]}: ${v.message} (the spec's rule for ${v.path}; the server will likely refuse every request)`);
 }
 
-const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
-
-/** Stops Prism (even one still starting) before the process dies of a signal; returns the uninstaller. */
-function stopOnSignals(beforeExit: () => void): () => void {
-  const handlers = Object.entries(SIGNAL_EXIT_CODES).map(([signal, code]) => {
-    const handler = () => {
-      beforeExit();
-      void stopAllPrism().finally(() => process.exit(code));
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
+/** One unrecorded request, so the first timed case does not measure the mock warming up. */
+async function warmUp(url: string, credentials: Credentials): Promise<void> {
+  const body = "{}";
+  try {
+    const answer = await fetch(operationUrl(url), { method: "POST", body, headers: { "Content-Type": "application/json", ...signedHeaders(credentials, body) }, signal: AbortSignal.timeout(5_000) });
+    await answer.arrayBuffer();
+  } catch {
+    // A mock that cannot answer this will fail the cases themselves, with a reason.
+  }
 }
+
+const EMBEDDED_LABEL = "embedded Prism mock of spec/openapi.yaml";
+
+function headerLine(target: string | undefined): string {
+  return `Konaplate conformance: ${target ?? EMBEDDED_LABEL}`;
+}
+
+/** Whether main() may exit the process on Ctrl-C and friends (not when a test calls it in-process). */
+let stopsProcess = false;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let settings: Plan;
@@ -153,15 +159,28 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
   const progress = createProgress(io.stderr);
   let prism: PrismHandle | undefined;
   let uninstall = () => {};
+  // The run's header first: a person sees what is being tested before anything starts.
+  io.stdout.write(`${headerLine(settings.target)}\n`);
   try {
     if (settings.target === undefined) {
-      uninstall = stopOnSignals(() => progress.clear());
+      if (stopsProcess) {
+        uninstall = stopOnExitRequest(async () => {
+          progress.clear();
+          await stopAllPrism();
+        });
+      }
+      progress.status("starting the embedded Prism mock of spec/openapi.yaml ...");
+      const started = performance.now();
       try {
         prism = await startPrism({ mode: "mock" });
       } catch (err) {
+        progress.clear();
         io.stderr.write(`conformance: could not start the embedded Prism mock: ${(err as Error).message}\n`);
         return 2;
       }
+      progress.status(`embedded Prism mock listening on ${prism.url} (${Math.round(performance.now() - started)} ms); warming it up ...`);
+      await warmUp(prism.url, settings.credentials);
+      progress.status(`running ${settings.cases.length} cases against ${prism.url} ...`);
     }
     const run: RunOptions = {
       target: settings.target ?? prism!.url,
@@ -184,7 +203,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       writeError = err as Error;
     }
     const where = written ? [`Reports: ${written.json}, ${written.junit}, ${written.html}`, ""] : [];
-    io.stdout.write(renderTerminalReport(report, where, prism ? "embedded Prism mock of spec/openapi.yaml" : undefined));
+    const rendered = renderTerminalReport(report, where, prism ? "embedded Prism mock of spec/openapi.yaml" : undefined);
+    // Its first line is the header, printed (with the same facts) before the run.
+    io.stdout.write(rendered.slice(rendered.indexOf("\n") + 1));
     if (writeError) {
       io.stderr.write(`conformance: could not write the reports to ${options.reportDir}: ${writeError.message}\n`);
       return 2;
@@ -208,6 +229,7 @@ function executedDirectly(): boolean {
 }
 
 if (executedDirectly()) {
+  stopsProcess = true;
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;

@@ -3,20 +3,22 @@
 // in front of a real server. Route an application's traffic through it: every exchange is checked
 // against the contract and violations are logged and returned in the `sl-violations` header.
 import { defineCli, exitWithUsage } from "./lib/cli-flags.js";
-import { parsePrismArgs, portFlagDef, runUntilSignal } from "./lib/prism-script.js";
+import { DEFAULT_PROXY_PORT, parsePrismArgs, portFlagDef, runUntilSignal } from "./lib/prism-script.js";
 
 const CLI = defineCli({
   usage: "npm run proxy -- --target URL [--port N]   (or npx konaplate-proxy --target URL [--port N])",
-  about: `Runs Prism's validation proxy for spec/openapi.yaml on http://127.0.0.1:N, forwarding to URL
-(e.g. https://sandbox.konaplate.com/open-api). Contract violations appear in the log and in each
-answer's sl-violations header.`,
+  about: `Runs Prism's validation proxy for spec/openapi.yaml on http://127.0.0.1:N (default ${DEFAULT_PROXY_PORT}), forwarding
+to URL (e.g. https://sandbox.konaplate.com/open-api). Contract violations appear in the log and in
+each answer's sl-violations header; the kit's exact checks are added there too (e.g. a userId above
+9999999999999999999, which Prism's float comparison lets through). Requests are forwarded byte for
+byte, so their token stays valid.`,
   flags: {
     target: { value: "URL", help: "the server to forward to (http or https); required" },
-    port: portFlagDef(),
+    port: portFlagDef(DEFAULT_PROXY_PORT),
   },
 });
 
-const args = parsePrismArgs(CLI, "proxy", process.argv.slice(2));
+const args = parsePrismArgs(CLI, "proxy", process.argv.slice(2), DEFAULT_PROXY_PORT);
 const target = args.flags.target;
 if (target === undefined) exitWithUsage(CLI, "proxy", "--target URL is required");
 let url: URL;

@@ -1,9 +1,14 @@
 // What `npm run mock` and `npm run proxy` share: flag parsing (scripts/lib/cli-flags.ts; exit 2 with usage on a mistake)
-// and a Prism kept running, its log on stdout, until Ctrl-C or SIGTERM.
+// and a Prism kept running, its log on stdout, until Ctrl-C, SIGTERM, SIGHUP or the loss of the
+// process that launched it.
 import { exitWithUsage, parseOrExit, portFlag, UsageError, type Cli, type FlagDef, type FlagValues } from "./cli-flags.js";
-import { startPrism, type PrismMode } from "./prism.js";
+import { stopOnExitRequest } from "./lifetime.js";
+import { isPortInUse, startPrism, type PrismMode } from "./prism.js";
 
+/** `npm run mock` (the spec's `servers` lists http://127.0.0.1:4010). */
 export const DEFAULT_PORT = 4010;
+/** `npm run proxy`: its own default, so a mock and a proxy run side by side. */
+export const DEFAULT_PROXY_PORT = 4011;
 
 /** `--port N`, as every Prism script declares it. */
 export function portFlagDef(defaultPort = DEFAULT_PORT): FlagDef & { value: string } {
@@ -31,25 +36,28 @@ export function parsePrismArgs<F extends { port: FlagDef } & Record<string, Flag
   }
 }
 
-/** Starts Prism, prints the banner, and stops Prism on Ctrl-C/SIGTERM (exit 130/143) or when it dies. */
-export async function runUntilSignal(mode: PrismMode, port: number, banner: (url: string) => string): Promise<void> {
+/**
+ * Starts Prism, prints the banner, and serves until asked to stop: Ctrl-C (exit 130), SIGTERM (143),
+ * SIGHUP or a lost launcher (129). Prism runs in this process, so once it is closed nothing of it is
+ * left. A taken port is one line on stderr and exit 1.
+ */
+export async function runUntilSignal(mode: PrismMode, port: number, banner: (url: string) => string, name: string = mode.mode): Promise<void> {
+  const starting = startPrism({ ...mode, output: process.stdout }, port);
+  // Installed before the start completes: a Ctrl-C while Prism loads still stops it cleanly.
+  stopOnExitRequest(async (reason) => {
+    if (reason !== "SIGINT") process.stderr.write(`${name}: stopping (${reason === "launcher" ? "the process that launched it is gone" : reason})\n`);
+    await starting.then((prism) => prism.close(), () => {});
+  });
   let prism;
   try {
-    prism = await startPrism({ ...mode, output: process.stdout }, port);
+    prism = await starting;
   } catch (err) {
-    process.stderr.write(`could not start Prism: ${(err as Error).message}\n`);
+    process.stderr.write(
+      isPortInUse(err)
+        ? `${name}: port ${port} is already in use (another mock or proxy?); choose another with --port N\n`
+        : `${name}: could not start Prism: ${(err as Error).message}\n`,
+    );
     process.exit(1);
   }
   process.stdout.write(`\n${banner(prism.url)}\n\n`);
-  let stopping = false;
-  const stop = (code: number) => () => {
-    stopping = true;
-    void prism.close().finally(() => process.exit(code));
-  };
-  process.once("SIGINT", stop(130));
-  process.once("SIGTERM", stop(143));
-  const code = await prism.exited;
-  if (stopping) return;
-  process.stderr.write(`Prism exited (code ${code})\n`);
-  process.exit(1);
 }
