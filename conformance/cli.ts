@@ -5,6 +5,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { privateKey, publicKey } from "../src/encryption.js";
+import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
@@ -121,9 +122,9 @@ export function credentialShapeWarnings(credentials: Credentials): string[] {
     .map((v) => `${HEADER_SOURCES[v.path]}: ${v.message} (the spec's rule for ${v.path}; the server will likely refuse every request)`);
 }
 
-/** One unrecorded request, so the first timed case does not measure the mock warming up. */
-async function warmUp(url: string, credentials: Credentials): Promise<void> {
-  const body = "{}";
+/** One unrecorded request (a documented case's), so the first timed case does not measure the mock warming up. */
+async function warmUp(url: string, credentials: Credentials, kase: ConformanceCase | undefined): Promise<void> {
+  const body = stringifyJson(kase?.request.body ?? {});
   try {
     const answer = await fetch(operationUrl(url), { method: "POST", body, headers: { "Content-Type": "application/json", ...signedHeaders(credentials, body) }, signal: AbortSignal.timeout(5_000) });
     await answer.arrayBuffer();
@@ -179,7 +180,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
         return 2;
       }
       progress.status(`embedded Prism mock listening on ${prism.url} (${Math.round(performance.now() - started)} ms); warming it up ...`);
-      await warmUp(prism.url, settings.credentials);
+      await warmUp(prism.url, settings.credentials, settings.cases[0]);
       progress.status(`running ${settings.cases.length} cases against ${prism.url} ...`);
     }
     const run: RunOptions = {
