@@ -167,6 +167,13 @@ describe("the kit's mock (Prism's engine behind the kit's layer)", () => {
     }
   });
 
+  it("keeps Prism's dynamic mode (its faker is loaded only on first use)", async () => {
+    const response = await post(mock.url, stringifyJson(successBody), { Prefer: "code=200, dynamic=true" });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).length).toBeGreaterThan(0);
+  });
+
   it("names a body that is not JSON", async () => {
     const response = await post(mock.url, "{not json");
     expect(response.status).toBe(422);
