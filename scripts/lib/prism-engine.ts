@@ -2,10 +2,12 @@
 // this process instead of a second `prism` CLI process: one process to stop, nothing to orphan, and
 // no second Node start-up. The kit puts its own thin HTTP layer in front (mock-server.ts).
 import { createRequire, Module } from "node:module";
-import { dirname } from "node:path";
 import { SPEC_PATH } from "./spec-source.js";
 
-const require = createRequire(import.meta.url);
+// Prism's libraries are found the way the installed `prism` CLI finds them: from its own folder
+// (the kit depends on @stoplight/prism-cli; the engine packages are its dependencies).
+const cliRequire = createRequire(createRequire(import.meta.url).resolve("@stoplight/prism-cli/package.json"));
+const httpRequire = createRequire(cliRequire.resolve("@stoplight/prism-http"));
 
 /** The parts of prism-http the kit uses, typed as far as the kit relies on them. */
 export interface PrismValidation {
@@ -82,19 +84,20 @@ type Forward = (input: { data: PrismInput; validations: unknown[] }, baseUrl: st
  * real use keeps every feature and drops that cost from start-up. (Measured: without this, loading
  * prism-http took about 2.1 s on a quiet 2-core machine, the same as `prism mock` takes to listen.)
  */
-function deferModule(specifier: string, fromModule: string): void {
+function deferModule(specifier: string): void {
   let file: string;
   try {
-    file = require.resolve(specifier, { paths: [dirname(require.resolve(fromModule))] });
+    file = httpRequire.resolve(specifier);
   } catch {
     return; // another layout of Prism's dependencies: load it as it comes
   }
-  if (require.cache[file]) return;
+  const cache = httpRequire.cache;
+  if (cache[file]) return;
   let real: unknown;
   const load = (): unknown => {
     if (real === undefined) {
-      delete require.cache[file];
-      real = require(file);
+      delete cache[file];
+      real = httpRequire(file);
     }
     return real;
   };
@@ -124,7 +127,7 @@ function deferModule(specifier: string, fromModule: string): void {
   stub.filename = file;
   stub.loaded = true;
   stub.exports = at([]);
-  require.cache[file] = stub;
+  cache[file] = stub;
 }
 
 let loaded: { http: PrismHttp; forward: Forward; preferences: (input: PrismInput) => Either<PrismProblem, PrismMockPreferences> } | undefined;
@@ -132,18 +135,18 @@ let loaded: { http: PrismHttp; forward: Forward; preferences: (input: PrismInput
 /** Loads Prism's libraries once per process (synchronous: about 1 s of the start). */
 export function loadPrism(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
-  deferModule("@faker-js/faker", "@stoplight/prism-http");
+  deferModule("@faker-js/faker");
   // Prism's reader of Postman collections (never this spec) loads postman-collection, and faker again.
-  deferModule("@stoplight/http-spec/postman/operation", "@stoplight/prism-http/dist/utils/operations");
-  const http = require("@stoplight/prism-http") as PrismHttp;
-  const forward = (require("@stoplight/prism-http/dist/forwarder") as { default: Forward }).default;
-  const preferences = (require("@stoplight/prism-http-server/dist/getHttpConfigFromRequest") as { getHttpConfigFromRequest: (input: PrismInput) => Either<PrismProblem, PrismMockPreferences> }).getHttpConfigFromRequest;
+  deferModule("@stoplight/http-spec/postman/operation");
+  const http = httpRequire("@stoplight/prism-http") as PrismHttp;
+  const forward = (httpRequire("./forwarder") as { default: Forward }).default;
+  const preferences = (cliRequire("@stoplight/prism-http-server/dist/getHttpConfigFromRequest") as { getHttpConfigFromRequest: (input: PrismInput) => Either<PrismProblem, PrismMockPreferences> }).getHttpConfigFromRequest;
   loaded = { http, forward, preferences };
   return loaded;
 }
 
 function silentLogger(): unknown {
-  const { createLogger } = require("@stoplight/prism-core") as { createLogger(name: string, options: Record<string, unknown>): unknown };
+  const { createLogger } = cliRequire("@stoplight/prism-core") as { createLogger(name: string, options: Record<string, unknown>): unknown };
   return createLogger("KIT", { level: "silent" });
 }
 
