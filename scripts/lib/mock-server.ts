@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { CASES } from "../../generated/contract.js";
 import { parseJson } from "../../src/json.js";
 import { validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
-import { createPrismEngine, type PrismEngine, type PrismInput, type PrismMockPreferences, type PrismMode, type PrismProblem, type PrismResult, type PrismValidation } from "./prism-engine.js";
+import { createPrismEngine, PortInUseError, type PrismEngine, type PrismInput, type PrismMockPreferences, type PrismMode, type PrismProblem, type PrismResult, type PrismValidation } from "./prism-engine.js";
 
 /** Far above any request of this API; past it the request is refused unread. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -259,13 +259,6 @@ async function handle(engine: PrismEngine, mode: PrismMode, req: IncomingMessage
   const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1];
   send(res, result.output.statusCode, headers, result.output.body, typeof contentType === "string" ? contentType : undefined);
   return { method, path, status: result.output.statusCode, how, violations };
-}
-
-/** Thrown by startKitServer when the port is taken. */
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is in use`);
-  }
 }
 
 /** Starts Prism's engine behind the kit's layer and resolves once it listens. */

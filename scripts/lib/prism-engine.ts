@@ -44,6 +44,13 @@ export interface PrismProblem extends Error {
 
 export type PrismMode = { mode: "mock" } | { mode: "proxy"; target: string };
 
+/** The port asked for is taken (by another mock or proxy, most likely). */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use`);
+  }
+}
+
 export interface PrismMockPreferences {
   code?: number;
   exampleKey?: string;

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { PortInUseError, startKitServer, type Exchange, type KitServer } from "./mock-server.js";
-import type { PrismMode } from "./prism-engine.js";
+import type { Exchange, KitServer } from "./mock-server.js";
+import { PortInUseError, type PrismMode } from "./prism-engine.js";
 
 export type { PrismMode } from "./prism-engine.js";
 export type { Exchange } from "./mock-server.js";
-export { PortInUseError } from "./mock-server.js";
+export { PortInUseError } from "./prism-engine.js";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -78,6 +78,8 @@ export async function stopAllPrism(): Promise<void> {
 export async function startPrism(options: PrismOptions, port = 0): Promise<PrismHandle> {
   const mode: PrismMode = options.mode === "proxy" ? { mode: "proxy", target: options.target } : { mode: "mock" };
   const output = options.output;
+  // Loaded on first start only: `--help` and flag mistakes answer without loading the validators.
+  const { startKitServer } = await import("./mock-server.js");
   const server = await startKitServer({
     mode,
     host: LOOPBACK,
