@@ -63,10 +63,12 @@ describe("Prism reads the plain-or-encrypted body as one form", () => {
     expect((await violations({ encData: "aGVhZGVy.a2V5.aXY.Y2lwaGVy.dGFn" })).list).toEqual([]);
   });
 
-  it("starts and mocks with the kit's own birthDate format, which it does not know and ignores", async () => {
+  it("starts and mocks with the kit's own birthDate format, which Prism does not know; the kit's layer in front refuses the impossible date", async () => {
     const { status, list } = await violations({ ...member, birthDate: "20250230" });
-    expect(status).toBe(200);
-    expect(list).toEqual([]);
+    expect(status).toBe(422);
+    // The one violation is the kit's exact check: Prism itself ignores the unknown format.
+    expect(list.map((v) => `${v.location.slice(2).join(".")}:${v.code}`)).toEqual(["birthDate:format"]);
+    expect(list[0]!.message).toContain("the kit's exact check");
   });
 });
 

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { CASES } from "../../generated/contract.js";
 import { parseJson } from "../../src/json.js";
-import { validateRequestBody, validateRequestHeaders, type Violation } from "../../src/validation.js";
+import { validateRequestHeaders, validateRequestWireBody, type Violation } from "../../src/validation.js";
 import { createPrismEngine, PortInUseError, type PrismEngine, type PrismInput, type PrismMockPreferences, type PrismMode, type PrismProblem, type PrismResult, type PrismValidation } from "./prism-engine.js";
 
 /** Far above any request of this API; past it the request is refused unread. */
@@ -64,7 +64,7 @@ function kitEntries(violations: readonly Violation[], where: "body" | "header", 
   return violations
     .map((v) => {
       const location = where === "header" ? ["request", "header", v.path.toLowerCase()] : ["request", "body", ...v.path.split(".").filter(Boolean)];
-      return { location, severity: "Error", code: v.rule, message: `${v.message} (the kit's exact check; Prism compares numbers as floats)` };
+      return { location, severity: "Error", code: v.rule, message: `${v.message} (the kit's exact check, which Prism does not make: it compares numbers as floats and ignores the kit's formats)` };
     })
     .filter((k) => !prismErrors.some((p) => covers(p, k)));
 }
@@ -217,7 +217,8 @@ async function handle(engine: PrismEngine, mode: PrismMode, req: IncomingMessage
 
   // The kit's exact rules; header names are case-insensitive, Node gives them in lower case.
   const kitHeader = validateRequestHeaders(parsed.input.headers);
-  const kitBody = parsed.exact !== undefined ? validateRequestBody(parsed.exact) : [];
+  // As it travels: an {"encData"} body is judged as encrypted (the mock cannot decrypt it), any other as plain.
+  const kitBody = parsed.exact !== undefined ? validateRequestWireBody(parsed.exact) : [];
   // Only a mock chooses answers, and a request with broken headers is not the documented case.
   const recognising = mode.mode === "mock" && !named && kitHeader.length === 0;
   const byBody = recognising && parsed.exact !== undefined ? recogniseCase(parsed.exact) : undefined;
