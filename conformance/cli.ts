@@ -10,7 +10,7 @@ import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
-import { readCaseOverrides, selectCases } from "./catalog.js";
+import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
 import {
   credentialsFromEnv,
   documentedCaseList,
@@ -180,7 +180,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
         return 2;
       }
       progress.status(`embedded Prism mock listening on ${prism.url} (${Math.round(performance.now() - started)} ms); warming it up ...`);
-      await warmUp(prism.url, settings.credentials, settings.cases[0]);
+      await warmUp(prism.url, settings.credentials, settings.cases.find((c): c is ConformanceCase => "request" in c));
       progress.status(`running ${settings.cases.length} cases against ${prism.url} ...`);
     }
     const run: RunOptions = {
