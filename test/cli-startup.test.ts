@@ -72,6 +72,6 @@ describe("conformance CLI start-up", () => {
     expect(sent[0]!.body).toBe(stringifyJson(firstSelected.request.body));
     expect(sent[0]!.prefer).toBeNull();
     expect(sent.slice(1).every((s) => s.prefer !== null)).toBe(true);
-    expect(run.report?.summary).toEqual({ total: 2, passed: 2, failed: 0 });
+    expect(run.report?.summary).toMatchObject({ total: 2, passed: 2, failed: 0 });
   });
 });
