@@ -90,13 +90,15 @@ describe("derivation from the spec", () => {
     const value = (format.plan as { body: { birthDate: string } }).body.birthDate;
     expect(value).toMatch(/^[0-9]{8}$/);
     expect(value).not.toBe(SUCCESS_BODY.birthDate);
-    expect(format.mockCannotJudge).toContain("does not know the format");
+    // The kit's mock runs the kit's validator in front of Prism, so it judges the kit's own format.
+    expect(format.mockCannotJudge).toBeUndefined();
   });
 
   it("keeps every digit of the userId bound and expects the spec's code where it names one", () => {
     const maximum = cases.find((c) => c.id === "refuse:body:userId:maximum")!;
     expect(maximum.plan).toMatchObject({ kind: "body", body: { userId: 10000000000000000000n } });
-    expect(maximum.mockCannotJudge).toContain("as floats");
+    // The kit's mock counts every digit (its exact validator runs beside Prism's float compare).
+    expect(maximum.mockCannotJudge).toBeUndefined();
     expect(cases.find((c) => c.id === "refuse:body:bankAccount:pattern")!.expected.code).toBe("002_001");
     expect(cases.find((c) => c.id === "refuse:body:userName:maxLength")!.expected.code).toBeNull();
   });
@@ -357,8 +359,6 @@ describe("against the embedded mock's rules", () => {
           "refuse:auth:body-changed",
           "refuse:auth:token-time",
           "refuse:auth:wrong-secret",
-          "refuse:body:birthDate:format",
-          "refuse:body:userId:maximum",
           "refuse:time:hour-ahead",
           "refuse:time:hour-old",
         ].sort(),

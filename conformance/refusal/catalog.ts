@@ -2,7 +2,6 @@
 // list) plus the kit's own knowledge of authentication. Each breaks one rule and keeps every other
 // byte valid; where no value can break a rule alone, the one breaking the fewest is chosen and the
 // case lists every rule it breaks (`breaks`).
-import { fullFormats } from "ajv-formats/dist/formats.js";
 import { stringifyJson } from "../../src/json.js";
 import type { Credentials } from "../../src/signing.js";
 import { documentJudge, kitJudge, type RuleJudge } from "./rule-judge.js";
@@ -141,22 +140,6 @@ function newlyBroken(judged: string[], base: ReadonlySet<string>): string[] {
   return [...new Set(judged)].filter((b) => !base.has(b));
 }
 
-/** A format outside the standard ones (ajv-formats, which Prism uses too): Prism lets any value pass. */
-function unknownFormat(rule: string, schema: Record<string, unknown>): string | undefined {
-  const format = schema.format;
-  if (rule !== "format" || typeof format !== "string" || Object.hasOwn(fullFormats, format)) return undefined;
-  return `the embedded Prism mock does not know the format "${format}" (the kit's own, checked by its validator): it lets any value pass`;
-}
-
-/** A bound Prism compares as floats: beyond it by one, yet the same double. */
-function floatBlind(rule: string, schema: Record<string, unknown>, value: unknown): string | undefined {
-  const bound = schema[rule];
-  if ((rule !== "maximum" && rule !== "minimum") || (typeof value !== "bigint" && typeof value !== "number")) return undefined;
-  if (typeof bound !== "bigint" && typeof bound !== "number") return undefined;
-  const same = rule === "maximum" ? Number(value) <= Number(bound) : Number(value) >= Number(bound);
-  return same ? `the embedded Prism mock compares numbers as floats: ${value} and the ${rule} ${bound} are the same double` : undefined;
-}
-
 export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   const doc = options.doc ?? kitSpecDocument();
   const judge = options.judge ?? (options.doc ? documentJudge(doc) : kitJudge);
@@ -229,7 +212,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     for (const { rule, found } of breakEach(target, valueRules.rules, edits, brokenBy, notDerived)) {
       const broken = applyEdit(found.edit, value);
       const code = rules.codes.get(`${target}:${rule}`) ?? null;
-      cases.push(bodyCase(idFor(rule), `${target} breaks ${ruleDetail(valueRules.schema, rule)}${also(found.breaks, `${target}:${rule}`)}`, place(broken), found.breaks, code, floatBlind(rule, valueRules.schema, broken) ?? unknownFormat(rule, valueRules.schema)));
+      cases.push(bodyCase(idFor(rule), `${target} breaks ${ruleDetail(valueRules.schema, rule)}${also(found.breaks, `${target}:${rule}`)}`, place(broken), found.breaks, code));
     }
   };
   deriveValueRules("body", rules.body, baseBody, (v) => v, (rule) => `refuse:body:${rule}`);
