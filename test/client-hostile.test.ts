@@ -26,6 +26,7 @@ import {
 import { decryptPayload, encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
+import { ACCESS_KEY, ASP_ID, CRYPTO_KEY_ID, KONA, SECRET_KEY } from "./support/client-fixtures.js";
 import {
   selfSignedCertificate,
   startHostileHttpsServer,
@@ -36,18 +37,6 @@ import {
   type TestCertificate,
 } from "./support/client-hostile-servers.js";
 
-const ASP_ID = "KONAPLATEASP001";
-const ACCESS_KEY = "AK-canary-access-key-0123456789abcdefghi";
-const SECRET_KEY = "SK-canary-secret-key-must-never-be-shown";
-const CRYPTO_KEY_ID = "0123456789abcdef0123456789abcdef";
-
-const KONA: VerifyAccountHolderInput = {
-  userId: 9999999999999999999n,
-  userName: "김코나",
-  birthDate: "19751112",
-  bankCode: "003",
-  bankAccount: "333015555557",
-};
 const PERSONAL_DATA = [KONA.userName, encodeURIComponent(KONA.userName), KONA.birthDate, KONA.bankAccount];
 
 const SUCCESS = '{"response":{"code":"000_000","description":"Success"}}';

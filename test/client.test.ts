@@ -23,21 +23,9 @@ import {
 import { stringifyJson } from "../src/json.js";
 import { correlationId } from "../src/signing.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
+import { ACCESS_KEY, ASP_ID, CRYPTO_KEY_ID, KONA, SECRET_KEY } from "./support/client-fixtures.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 
-// Distinctive values, so a leak anywhere is found by a plain substring search.
-const ASP_ID = "KONAPLATEASP001";
-const ACCESS_KEY = "AK-canary-access-key-0123456789abcdefghi";
-const SECRET_KEY = "SK-canary-secret-key-must-never-be-shown";
-const CRYPTO_KEY_ID = "0123456789abcdef0123456789abcdef";
-
-const KONA: VerifyAccountHolderInput = {
-  userId: 9999999999999999999n,
-  userName: "김코나",
-  birthDate: "19751112",
-  bankCode: "003",
-  bankAccount: "333015555557",
-};
 const PERSONAL_DATA = [KONA.userName, KONA.birthDate, KONA.bankAccount, "홍길동", "33301555555A"];
 
 const CORRELATION_ID = /^\d{12}-[0-9a-f]{7}$/;

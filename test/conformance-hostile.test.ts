@@ -3,17 +3,15 @@
 // memory, small reports, other verdicts unchanged), terminal escapes, redirects, and encrypted
 // answers of another scheme. Each runs the CLI's main() in-process against local servers.
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CompactEncrypt, importSPKI } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CASE_IDS } from "../generated/contract.js";
 import { ENCODED_MARKER } from "../conformance/masking.js";
 import type { CaseReport } from "../conformance/report.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/bounded-body.js";
-import { removeRunDirs, runCli, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
+import { removeRunDirs, runCli, scratchFile, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
 import type { TestServer } from "./support/fault-servers.js";
 import {
   BIG_ANSWER_BYTES,
@@ -32,20 +30,7 @@ const ACCOUNT = "333015555557";
 const PERSONAL = [NAME, BIRTH, ACCOUNT];
 const SECRETS = [TEST_ENV.KONAPLATE_ACCESS_KEY, TEST_ENV.KONAPLATE_SECRET_KEY];
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "konaplate-hostile-"));
-});
-afterAll(async () => {
-  await removeRunDirs();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-async function casesFile(name: string, text: string): Promise<string> {
-  const file = join(scratch, name);
-  await writeFile(file, text, "utf8");
-  return file;
-}
+afterAll(removeRunDirs);
 
 async function against(server: TestServer, args: string[], env: NodeJS.ProcessEnv = TEST_ENV): Promise<CliRun> {
   try {
@@ -202,7 +187,7 @@ describe("item 7: big answers", () => {
     const bomb = ["002_007"];
     const gzipped = gzipSync(Buffer.alloc(BIG_ANSWER_BYTES, " "));
     const server = await startBigAnswerServer(big, bomb, gzipped);
-    const file = await casesFile("tagged.json", taggedCases());
+    const file = await scratchFile("tagged.json", taggedCases());
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,26 +23,13 @@ import { escapeXmlAttribute } from "../conformance/reporters/junit.js";
 import { defaultOutcome, startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
-import { CapturedStream, removeRunDirs, runCli, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
+import { CapturedStream, removeRunDirs, runCli, scratchFile, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PERSONAL = ["333015555557", "김코나", "19751112"];
 const SECRETS = [TEST_ENV.KONAPLATE_ACCESS_KEY, TEST_ENV.KONAPLATE_SECRET_KEY];
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "konaplate-cases-"));
-});
-afterAll(async () => {
-  await removeRunDirs();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-async function casesFile(name: string, text: string): Promise<string> {
-  const file = join(scratch, name);
-  await writeFile(file, text, "utf8");
-  return file;
-}
+afterAll(removeRunDirs);
 
 function everyOutput(run: CliRun): string {
   return [run.stdout, run.stderr, ...Object.values(run.files)].join("\n");
@@ -189,7 +176,7 @@ describe("against a faithful server", () => {
 
   it("sends a --cases userId past 2^53 with every digit, as a bare number or a digit string", async () => {
     server.requests.length = 0;
-    const file = await casesFile(
+    const file = await scratchFile(
       "big-ids.json",
       '{"002_003": {"body": {"userId": 9999999999999999999}}, "success": {"body": {"userId": "9999999999999999998"}, "headers": {"X-Test-Header": "kept"}}}',
     );
@@ -267,7 +254,7 @@ describe("encrypted mode", () => {
   afterAll(() => faithful.close());
 
   it("wraps bodies as encData, signs the wrapped string, decrypts answers (keys as PEM text and as a file)", async () => {
-    const keyFile = await casesFile("client.pem", pem(client.privateKey, "pkcs8"));
+    const keyFile = await scratchFile("client.pem", pem(client.privateKey, "pkcs8"));
     const env = {
       ...TEST_ENV,
       KONAPLATE_CRYPTO_KEY_ID: "0123456789abcdef0123456789abcdef",
@@ -311,7 +298,7 @@ describe("nothing secret or personal in any output", () => {
         .end(JSON.stringify({ response: { code: "002_003", description: `${rawBody} ${headers}` }, echo: sent }));
     });
     try {
-      const file = await casesFile("html.json", '{"002_005": {"headers": {"X-Test-Html": "1"}}}');
+      const file = await scratchFile("html.json", '{"002_005": {"headers": {"X-Test-Html": "1"}}}');
       const run = await runCli(["--target", echo.url, "--cases", file], TEST_ENV);
       expect(run.code).toBe(1);
       expectNothingLeaked(run);
@@ -355,11 +342,11 @@ describe("usage and configuration errors exit 2 with a message naming the culpri
   });
 
   it("unknown --cases ids, bad shape, unreadable and invalid files", async () => {
-    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await casesFile("u.json", '{"002_099": {}}')])).toContain("unknown case id 002_099");
-    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await casesFile("s.json", '{"success": {"body": [1]}}')])).toContain('"success".body must be a JSON object');
-    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await casesFile("h.json", '{"success": {"headers": {"X-A": 1}}}')])).toContain('"success".headers["X-A"] must be a string');
-    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", join(scratch, "missing.json")])).toContain("--cases: cannot read");
-    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await casesFile("bad.json", "{nope")])).toContain("is not valid JSON");
+    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await scratchFile("u.json", '{"002_099": {}}')])).toContain("unknown case id 002_099");
+    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await scratchFile("s.json", '{"success": {"body": [1]}}')])).toContain('"success".body must be a JSON object');
+    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await scratchFile("h.json", '{"success": {"headers": {"X-A": 1}}}')])).toContain('"success".headers["X-A"] must be a string');
+    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await scratchFile("missing.json")])).toContain("--cases: cannot read");
+    expect(await usage(["--target", "http://127.0.0.1:9", "--cases", await scratchFile("bad.json", "{nope")])).toContain("is not valid JSON");
   });
 
   it("missing credentials against a real target, naming each variable", async () => {
@@ -400,7 +387,7 @@ describe("building blocks", () => {
   });
 
   it("merges override body fields shallowly over the default body", async () => {
-    const overrides = readCaseOverrides(await casesFile("merge.json", '{"success": {"body": {"userName": "이몽룡"}}}'));
+    const overrides = readCaseOverrides(await scratchFile("merge.json", '{"success": {"body": {"userName": "이몽룡"}}}'));
     const [success] = selectCases(overrides, ["success"]);
     expect(success?.request.body).toEqual({ userId: 9007199254740993n, userName: "이몽룡", birthDate: "19751112", bankCode: "003", bankAccount: "333015555557" });
     expect(() => selectCases({}, ["nope"])).toThrow(UsageError);

@@ -1,5 +1,5 @@
 // Runs the conformance CLI's main() in-process with captured output and a fresh report directory.
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -55,8 +55,19 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, option
   return run;
 }
 
-/** Removes every report directory runCli created. */
+let scratch: Promise<string> | undefined;
+
+/** A file of the given text in one scratch folder per test file (removed by removeRunDirs); its path. */
+export async function scratchFile(name: string, text?: string): Promise<string> {
+  scratch ??= mkdtemp(join(tmpdir(), "konaplate-scratch-")).then((dir) => (dirs.push(dir), dir));
+  const file = join(await scratch, name);
+  if (text !== undefined) await writeFile(file, text, "utf8");
+  return file;
+}
+
+/** Removes every report directory runCli created, and the scratch folder. */
 export async function removeRunDirs(): Promise<void> {
+  scratch = undefined;
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
