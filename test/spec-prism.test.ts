@@ -40,21 +40,17 @@ async function violations(body: unknown): Promise<{ status: number; list: PrismV
   return { status: res.status, list: header ? (JSON.parse(header) as PrismViolation[]) : [] };
 }
 
-/** Prism's own rule lines, without the `if` line AJV adds to summarise the branch it took. */
-const rules = (list: PrismViolation[]) => list.filter((v) => v.code !== "if").map((v) => `${v.location.slice(2).join(".")}:${v.code}`);
-
 describe("Prism reads the plain-or-encrypted body as one form", () => {
   it("a plain body with one bad field: that field's rule, nothing about encData", async () => {
     const { list } = await violations({ ...member, bankAccount: "33301555555A" });
-    expect(rules(list)).toEqual(["bankAccount:pattern"]);
+    // One broken rule, one violation: AJV's `must match "else" schema` summary is dropped by the kit's layer.
+    expect(list.map((v) => `${v.location.slice(2).join(".")}:${v.code}`)).toEqual(["bankAccount:pattern"]);
     expect(JSON.stringify(list)).not.toContain("encData");
-    // What Prism adds, and all it adds: one summary line naming the branch.
-    expect(list.filter((v) => v.code === "if").map((v) => v.message)).toEqual(['Request body must match "else" schema']);
   });
 
   it("an encrypted body that is not a JWE: the encData rule, nothing about the plain fields", async () => {
     const { list } = await violations({ encData: "not-a-jwe" });
-    expect(rules(list)).toEqual(["encData:pattern"]);
+    expect(list.map((v) => `${v.location.slice(2).join(".")}:${v.code}`)).toEqual(["encData:pattern"]);
     expect(JSON.stringify(list)).not.toMatch(/bankAccount|userId|userName|birthDate|bankCode/);
   });
 

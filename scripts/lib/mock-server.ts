@@ -59,6 +59,12 @@ function prismEntry(prefix: "request" | "response", v: PrismValidation): Violati
   return entry;
 }
 
+/**
+ * AJV's `if` keyword adds `must match "else" schema` after the real violation of a plain or encrypted
+ * body: the same fault said a second time, so one broken rule would read as two.
+ */
+const isBranchSummary = (v: PrismValidation) => v.code === "if";
+
 /** A kit violation Prism did not report (same place, same rule), in Prism's own shape. */
 function kitEntries(violations: readonly Violation[], where: "body" | "header", prismErrors: readonly ViolationEntry[]): ViolationEntry[] {
   return violations
@@ -233,10 +239,10 @@ async function handle(engine: PrismEngine, mode: PrismMode, req: IncomingMessage
     const error = err as PrismProblem;
     return { method, path, status: problem(engine, res, error), how: `Prism: ${error.message}`, violations: [] };
   }
-  const input = result.validations.input.map((v) => prismEntry("request", v));
+  const input = result.validations.input.filter((v) => !isBranchSummary(v)).map((v) => prismEntry("request", v));
   const inputErrors = input.filter((v) => v.severity === "Error");
   const extra = [...kitEntries(kitHeader, "header", inputErrors), ...kitEntries(kitBody, "body", inputErrors)];
-  const output = result.validations.output.map((v) => prismEntry("response", v));
+  const output = result.validations.output.filter((v) => !isBranchSummary(v)).map((v) => prismEntry("response", v));
   const violations = [...input, ...extra, ...output];
   const requestErrors = [...inputErrors, ...extra];
 
