@@ -4,7 +4,6 @@
 import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
 import { generateKeyPairSync } from "node:crypto";
 import { brotliCompressSync, constants as zlibConstants, createGzip, gzipSync } from "node:zlib";
-import { inspect } from "node:util";
 import { CompactEncrypt, importSPKI } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -26,7 +25,7 @@ import {
 import { decryptPayload, encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
-import { ACCESS_KEY, ASP_ID, CRYPTO_KEY_ID, KONA, SECRET_KEY } from "./support/client-fixtures.js";
+import { ACCESS_KEY, ASP_ID, caught, CRYPTO_KEY_ID, everyRendering, KONA, SECRET_KEY } from "./support/client-fixtures.js";
 import {
   selfSignedCertificate,
   startHostileHttpsServer,
@@ -47,24 +46,11 @@ function clientFor(baseUrl: string, extra: Partial<KonaplateClientOptions> = {})
 }
 
 /** Every way an error can be shown. */
-function shown(error: unknown): string {
-  return [String(error), (error as Error).message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), (error as Error).stack ?? ""].join("\n");
-}
-
 function expectNothingSecret(error: unknown, extra: string[] = []): void {
-  const text = shown(error);
+  const text = everyRendering(error);
   for (const secret of [ACCESS_KEY, SECRET_KEY, ...PERSONAL_DATA, ...extra]) expect(text).not.toContain(secret);
 }
 
-async function caught(promise: Promise<unknown>): Promise<KonaplateError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(KonaplateError);
-    return error as KonaplateError;
-  }
-  throw new Error("expected the call to throw");
-}
 
 function configurationError(extra: Partial<KonaplateClientOptions>): KonaplateConfigurationError {
   try {
@@ -108,8 +94,8 @@ describe("redirects are never followed (issue 13.1)", () => {
         expect(error.message).toContain(`HTTP ${status}`);
         expect(error.message).toContain("does not follow redirects");
         expect(error.message).toContain("another origin");
-        expect(shown(error)).not.toContain(location);
-        expect(shown(error)).not.toContain(`${other.port}`);
+        expect(everyRendering(error)).not.toContain(location);
+        expect(everyRendering(error)).not.toContain(`${other.port}`);
         expect(s.requests).toHaveLength(1);
         expect(other.connections).toBe(0);
         expect(other.requests).toHaveLength(0);

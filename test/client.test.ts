@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
-import { inspect, promisify } from "node:util";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   CASES,
@@ -23,7 +23,7 @@ import {
 import { stringifyJson } from "../src/json.js";
 import { correlationId } from "../src/signing.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
-import { ACCESS_KEY, ASP_ID, CRYPTO_KEY_ID, KONA, SECRET_KEY } from "./support/client-fixtures.js";
+import { ACCESS_KEY, ASP_ID, caught, CRYPTO_KEY_ID, everyRendering, KONA, SECRET_KEY } from "./support/client-fixtures.js";
 import { startScriptedServer } from "./support/fault-servers.js";
 
 const PERSONAL_DATA = [KONA.userName, KONA.birthDate, KONA.bankAccount, "홍길동", "33301555555A"];
@@ -42,27 +42,12 @@ function clientFor(baseUrl: string, extra: Partial<KonaplateClientOptions> = {})
   return createKonaplateClient({ baseUrl, aspId: ASP_ID, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, ...extra });
 }
 
-/** Every way an error can be shown; none may reveal a key or personal data. */
+/** None of the ways an error can be shown may reveal a key or personal data. */
 function expectNothingSecret(error: unknown, extraSecrets: string[] = []): void {
-  const shown = [
-    String(error),
-    (error as Error).message,
-    JSON.stringify(error),
-    inspect(error, { depth: 10, showHidden: true }),
-    (error as Error).stack ?? "",
-  ].join("\n");
+  const shown = everyRendering(error);
   for (const secret of [ACCESS_KEY, SECRET_KEY, ...PERSONAL_DATA, ...extraSecrets]) expect(shown).not.toContain(secret);
 }
 
-async function caught(promise: Promise<unknown>): Promise<KonaplateError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(KonaplateError);
-    return error as KonaplateError;
-  }
-  throw new Error("expected the call to throw");
-}
 
 interface RawServer {
   url: string;
