@@ -150,14 +150,19 @@ const SEPARATOR =
   /(?:[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|&(?:nbsp|hyphen|dash|ndash|mdash|period|comma|colon|sol|lowbar|apos|NewLine|Tab|ZeroWidthSpace|ensp|emsp|thinsp);|&#0*(?:160|45|46|32);|&#x0*(?:a0|2d|2e|20);|%20|%2d|%2e|\\[nrt]|<br\s*\/?>)*/
     .source;
 
-// The same separators as one character class (plus their escaped spellings), removed before comparing.
-const SQUEEZE =
+// The same separators as one character class, removed before comparing; their escaped spellings
+// (`\n` as two characters, `<br>`) go first, and only from text that has a backslash or `<`: one
+// class without alternation or case folding is what keeps squeezing a whole report cheap.
+const SQUEEZE_CHARS =
   // eslint-disable-next-line no-control-regex
-  /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|\\[nrt]|<br\s*\/?>/gi;
+  /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]+/g;
+const SQUEEZE_SPELLED = /\\[nrt]|<br\s*\/?>/gi;
 
 /** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
 function squeeze(text: string): string {
-  return (/[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text).replace(SQUEEZE, "").toLowerCase();
+  let out = /[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text;
+  if (out.includes("\\") || out.includes("<")) out = out.replace(SQUEEZE_SPELLED, "");
+  return out.replace(SQUEEZE_CHARS, "").toLowerCase();
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
@@ -342,26 +347,54 @@ export class Scrubber {
 
   /** A JSON-like value: personal fields masked by name, every key, string and number scrubbed. */
   value(node: unknown): unknown {
-    if (typeof node === "string") return this.text(this.capped(node));
-    if (typeof node === "number" || typeof node === "bigint") {
-      const digits = String(node);
-      const scrubbed = this.text(digits);
-      return scrubbed === digits ? node : scrubbed;
+    return this.walk(node, false, undefined);
+  }
+
+  /**
+   * One walk does both jobs of a report: scrubbing, and (with `escape`) control characters made
+   * visible, so a report of thousands of strings is rebuilt once. Leaves are escaped only after
+   * splitAcross has seen them as the server sent them.
+   */
+  private walk(node: unknown, escape: boolean, key: string | undefined): unknown {
+    if (isLeaf(node)) return this.finished(this.leaf(node), escape, key);
+    if (Array.isArray(node)) {
+      const items = this.splitAcross(node.map((n) => (isLeaf(n) ? this.leaf(n) : this.walk(n, escape, undefined))));
+      return escape ? items.map((item) => this.finished(item, true, undefined)) : items;
     }
-    if (Array.isArray(node)) return this.splitAcross(node.map((n) => this.value(n)));
     if (node && typeof node === "object") {
-      // No prototype: a server's "__proto__" key stays an ordinary key.
-      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      for (const [key, v] of Object.entries(node)) {
-        const mask = personalMask(key);
-        let name = this.text(key);
-        while (Object.prototype.hasOwnProperty.call(out, name)) name += "'";
-        out[name] = mask ? maskField(mask, v) : isSecretHeader(key) && isLeaf(v) ? REDACTED : this.value(v);
-      }
-      const values = this.splitAcross(Object.values(out));
-      return Object.fromEntries(Object.keys(out).map((k, i) => [k, values[i]]));
+      const keys = Object.keys(node);
+      const names: string[] = [];
+      const taken = new Set<string>();
+      const values = keys.map((k) => {
+        let name = this.text(k);
+        if (escape) name = escapeControls(name);
+        while (taken.has(name)) name += "'";
+        taken.add(name);
+        names.push(name);
+        const v = (node as Record<string, unknown>)[k];
+        const mask = personalMask(k);
+        if (mask) return maskField(mask, v);
+        if (isLeaf(v)) return isSecretHeader(k) ? REDACTED : this.leaf(v);
+        return this.walk(v, escape, k);
+      });
+      const split = this.splitAcross(values);
+      // fromEntries defines own properties: a server's "__proto__" key stays an ordinary key.
+      return Object.fromEntries(names.map((name, i) => [name, this.finished(split[i], escape, keys[i])]));
     }
     return node;
+  }
+
+  /** A string, number or bigint scrubbed; a number stays a number unless it had to be masked. */
+  private leaf(node: string | number | bigint): unknown {
+    if (typeof node === "string") return this.text(this.capped(node));
+    const digits = String(node);
+    const scrubbed = this.text(digits);
+    return scrubbed === digits ? node : scrubbed;
+  }
+
+  /** A raw `body` text keeps its line breaks; every other string shows its control characters escaped. */
+  private finished(value: unknown, escape: boolean, key: string | undefined): unknown {
+    return escape && typeof value === "string" ? escapeControls(value, key === "body") : value;
   }
 
   /** A value split over sibling fields (`"333015"`, `"555557"`): each part becomes ENCODED_MARKER. */
@@ -434,16 +467,6 @@ export class Scrubber {
 
   /** Any part of a report (e.g. one case, for progress) made safe to show, as report() does. */
   shown<T>(node: T): T {
-    return sanitize(this.value(node), undefined) as T;
+    return this.walk(node, true, undefined) as T;
   }
-}
-
-/** Control characters escaped everywhere; a raw `body` text keeps its line breaks. */
-function sanitize(node: unknown, key: string | undefined): unknown {
-  if (typeof node === "string") return escapeControls(node, key === "body");
-  if (Array.isArray(node)) return node.map((n) => sanitize(n, undefined));
-  if (node && typeof node === "object") {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [escapeControls(k), sanitize(v, k)]));
-  }
-  return node;
 }
