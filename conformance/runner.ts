@@ -2,9 +2,8 @@
 // client) because they must go out exactly as given, invalid ones included, signed over the exact
 // bytes sent. Server faults never throw: they become failed checks.
 import { OPERATION } from "../generated/contract.js";
-import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT, readBoundedText } from "../src/bounded-body.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT } from "../src/bounded-body.js";
 import { encryptPayload } from "../src/encryption.js";
-import { underlyingFailure } from "../src/errors.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { selectCases, type ConformanceCase } from "./catalog.js";
@@ -16,6 +15,7 @@ import { buildRefusalRequest, mergeHeaders, otherOfSameShape } from "./refusal/r
 import { applyEdit } from "./refusal/value-edits.js";
 import type { CaseReport, CheckResult, Report } from "./report.js";
 import { isRefusal, type AnyCase } from "./selection.js";
+import { exchange, type OutgoingRequest } from "./transport.js";
 
 export interface RunOptions {
   /** Base URL; the operation path is appended (the base may carry a prefix such as /open-api). */
@@ -54,36 +54,7 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 }
 
-/** What a failed exchange means, in words a QA engineer can act on. */
-export function describeFailure(err: unknown, timedOut: boolean, timeoutMs: number, statusSeen?: number): string {
-  if (timedOut) {
-    return statusSeen === undefined
-      ? `no answer within ${timeoutMs} ms`
-      : `answer incomplete within ${timeoutMs} ms (status ${statusSeen} received, body never finished)`;
-  }
-  const { code, message = String(err) } = underlyingFailure(err);
-  switch (code) {
-    case "ECONNREFUSED":
-      return "connection refused";
-    case "ECONNRESET":
-      return "connection reset by the server (ECONNRESET)";
-    case "UND_ERR_SOCKET":
-      return `connection closed by the server without a complete answer (UND_ERR_SOCKET: ${message})`;
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `host not found (${code})`;
-    case "ETIMEDOUT":
-      return "connection timed out (ETIMEDOUT)";
-    default:
-      return code ? `request failed: ${message} (${code})` : `request failed: ${message}`;
-  }
-}
-
-interface Sent {
-  url: string;
-  headers: Record<string, string>;
-  wire: string;
-}
+type Sent = Omit<OutgoingRequest, "method">;
 
 async function buildRequest(kase: ConformanceCase, options: RunOptions): Promise<Sent> {
   // Stringified once: the token is computed over exactly the bytes that go on the wire.
@@ -101,35 +72,6 @@ async function buildRequest(kase: ConformanceCase, options: RunOptions): Promise
   };
   if (options.mock) base.Prefer = `code=${kase.expected.status}, example=${kase.id}`;
   return { url: operationUrl(options.target), headers: mergeHeaders(base, kase.request.headers), wire };
-}
-
-/** One request; the answer read up to `maxBytes` decoded bytes within `timeoutMs`, never followed if 3xx. */
-async function exchange(sent: Sent, timeoutMs: number, maxBytes: number): Promise<Exchange> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const started = performance.now();
-  let status: number | undefined;
-  try {
-    const response = await fetch(sent.url, {
-      method: OPERATION.method,
-      headers: sent.headers,
-      body: sent.wire,
-      signal: controller.signal,
-      redirect: "manual",
-    });
-    status = response.status;
-    try {
-      const text = await readBoundedText(response, maxBytes);
-      return { answered: true, status, headers: response.headers, text, durationMs: performance.now() - started };
-    } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) throw err;
-      return { answered: true, status, headers: response.headers, text: "", oversized: err.limit, durationMs: performance.now() - started };
-    }
-  } catch (err) {
-    return { answered: false, reason: describeFailure(err, controller.signal.aborted, timeoutMs, status), durationMs: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** What a report keeps of the answer body: parsed JSON when small, else text cut where no sent value is split. */
@@ -228,7 +170,7 @@ async function runRefusalCase(kase: RefusalCase, options: RunOptions, scrub: Scr
     const reason = `request not sent: ${(err as Error).message}`;
     return caseReport(kase, scrub, {}, { answered: false, reason, durationMs: 0 }, undefined, failedBeforeSending(kase, reason));
   }
-  const result = await exchange(sent, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const result = await exchange({ ...sent, method: OPERATION.method }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   const body = await bodyOf(result, options);
   const checks = judgeRefusal(kase, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
   return caseReport(kase, scrub, sent.headers, result, body, checks);
@@ -253,7 +195,7 @@ async function runDocumentedCase(kase: ConformanceCase, options: RunOptions, scr
     const failed: Exchange = { answered: false, reason: `request not sent: ${(err as Error).message}`, durationMs: 0 };
     return caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
   }
-  const result = await exchange(sent, timeoutMs, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const result = await exchange({ ...sent, method: OPERATION.method }, timeoutMs, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   const body = await bodyOf(result, options);
   const checks = judge(kase.expected, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
   return caseReport(kase, scrub, sent.headers, result, body, checks);

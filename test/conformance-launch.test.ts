@@ -63,7 +63,7 @@ describe("header overrides fetch cannot send", () => {
     expect(existsSync(reportDir)).toBe(false);
   });
 
-  it("refuses non-Latin-1 values, padded values and bad names; and environment values that become headers", async () => {
+  it("refuses non-Latin-1 values, control characters, padded values and bad names; and environment values that become headers", async () => {
     const write = (name: string, content: unknown) => {
       const file = join(tmp, name);
       writeFileSync(file, JSON.stringify(content));
@@ -75,6 +75,10 @@ describe("header overrides fetch cannot send", () => {
     expect(hangul.stderr).not.toContain("김코나");
     const padded = await inProcess(["--target", server.url, "--cases", write("padded.json", { success: { headers: { "X-KM-User-AspId": " TESTASP0000004" } } })]);
     expect(padded.stderr).toContain('"success".headers["X-KM-User-AspId"]: a header value may not begin or end with a space or tab');
+    const control = await inProcess(["--target", server.url, "--cases", write("control.json", { success: { headers: { "X-KM-Access-Key": `${CANARY}\u001b` } } })]);
+    expect(control.code).toBe(2);
+    expect(control.stderr).toContain('"success".headers["X-KM-Access-Key"]: a header value may not contain control characters other than TAB');
+    expect(control.stderr).not.toContain(CANARY);
     const badName = await inProcess(["--target", server.url, "--cases", write("name.json", { success: { headers: { "X Bad": "v" } } })]);
     expect(badName.stderr).toContain('"success".headers: a header name may hold only letters, digits');
     const env = await inProcess(["--target", server.url], { ...TEST_ENV, KONAPLATE_ACCESS_KEY: `${CANARY}\n` });
