@@ -4,6 +4,8 @@
 // mock and stops it on every way out: success, failure, a thrown error, Ctrl-C or SIGTERM.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { OPERATION } from "../generated/contract.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/bounded-body.js";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
@@ -30,6 +32,7 @@ import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
 import { operationUrl, runConformance, type RunOptions } from "./runner.js";
 import { refusalCasesFor, selectRun, type AnyCase } from "./selection.js";
+import { exchange } from "./transport.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -125,12 +128,9 @@ export function credentialShapeWarnings(credentials: Credentials): string[] {
 /** One unrecorded request (a documented case's), so the first timed case does not measure the mock warming up. */
 async function warmUp(url: string, credentials: Credentials, kase: ConformanceCase | undefined): Promise<void> {
   const body = stringifyJson(kase?.request.body ?? {});
-  try {
-    const answer = await fetch(operationUrl(url), { method: "POST", body, headers: { "Content-Type": "application/json", ...signedHeaders(credentials, body) }, signal: AbortSignal.timeout(5_000) });
-    await answer.arrayBuffer();
-  } catch {
-    // A mock that cannot answer this will fail the cases themselves, with a reason.
-  }
+  // Through the runner's transport, so the connection it keeps alive is the one the first case reuses.
+  // A mock that cannot answer this fails the cases themselves, with a reason.
+  await exchange({ url: operationUrl(url), method: OPERATION.method, headers: { "Content-Type": "application/json", ...signedHeaders(credentials, body) }, wire: body }, 5_000, DEFAULT_MAX_RESPONSE_BYTES);
 }
 
 const EMBEDDED_LABEL = "embedded Prism mock of spec/openapi.yaml";
