@@ -3,9 +3,9 @@
 // every sent value is searched for in the forms the kit can produce or recognise (raw, dashed or
 // spaced, full-width digits, \uXXXX, HTML entities, URL encoding, base64, hex, split over two
 // fields), masked in place where it can be, and the whole string replaced by a marker where it
-// cannot (an encoded form cannot be half-masked). One pass over the finished Report, before any
-// reporter sees it, so a new report field or a new reporter cannot forget it.
-import type { Report } from "./report.js";
+// cannot (an encoded form cannot be half-masked). Each case is masked whole as soon as it is judged,
+// the report's envelope at the end, field by field without naming fields, before any reporter sees
+// it: a new report field or a new reporter cannot forget it.
 
 export const REDACTED = "[redacted]";
 
@@ -457,15 +457,10 @@ export class Scrubber {
   }
 
   /**
-   * The report as it may be shown: every key, string and number of every field scrubbed, secret
-   * headers redacted, control characters made visible, long strings cut. Fields added later are
-   * covered without being named here.
+   * Any part of a report (the envelope, one case) as it may be shown: every key, string and number
+   * scrubbed, secret headers redacted, control characters made visible, long strings cut. Fields
+   * added later are covered without being named here.
    */
-  report(report: Report): Report {
-    return this.shown(report);
-  }
-
-  /** Any part of a report (e.g. one case, for progress) made safe to show, as report() does. */
   shown<T>(node: T): T {
     return this.walk(node, true, undefined) as T;
   }

@@ -82,7 +82,7 @@ function keptBody(scrub: Scrubber, result: Exchange & { answered: true }, body: 
   return cut < result.text.length ? `${result.text.slice(0, cut)}… (${result.text.length - cut} more characters not kept)` : result.text;
 }
 
-/** The case as it happened; masking is one pass over the finished Report (see runConformance). */
+/** The case as it happened; runConformance masks it before keeping it. */
 function caseReport(kase: AnyCase, scrub: Scrubber, sentHeaders: Record<string, string>, result: Exchange, body: ParsedBody | undefined, checks: CaseReport["checks"]): CaseReport {
   const observed: CaseReport["observed"] = {
     status: result.answered ? result.status : null,
@@ -229,10 +229,13 @@ export async function runConformance(options: RunOptions): Promise<Report> {
         const reason = `internal error while running the case: ${(err as Error).message}`;
         report = caseReport(kase, scrub, {}, { answered: false, reason, durationMs: 0 }, undefined, failedBeforeSending(kase, reason));
       }
-      results[index] = report;
+      // Masked as soon as it is judged, while other answers are still awaited: what is kept, shown
+      // on the progress line and reported is this one masked copy, never the case as it happened.
+      const shown = scrub.shown(report);
+      results[index] = shown;
       done++;
       try {
-        if (options.onProgress) options.onProgress(done, cases.length, scrub.shown(report));
+        if (options.onProgress) options.onProgress(done, cases.length, shown);
       } catch {
         // Progress display is best effort.
       }
@@ -241,12 +244,14 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const count = (status: CaseReport["status"]) => results.filter((r) => r.status === status).length;
-  // The single masking step: no reporter ever sees the report before it.
-  return scrub.report({
+  // The cases are masked already; the rest of the report is masked here, before any reporter sees it.
+  // Masking an array of objects part by part gives what masking it whole gives (no leaves to join).
+  const envelope = scrub.shown({
     target: options.target,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped") },
-    cases: results,
+    cases: [] as CaseReport[],
   });
+  return { ...envelope, cases: results };
 }
