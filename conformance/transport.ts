@@ -6,7 +6,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { pipeline } from "node:stream/promises";
-import { Writable, type Transform } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { BodyTooLargeError } from "../src/bounded-body.js";
 import { underlyingFailure } from "../src/errors.js";
@@ -79,24 +79,49 @@ function headersOf(response: IncomingMessage): Headers {
   return headers;
 }
 
-/** The body as UTF-8 text, counting decoded bytes: past `maxBytes` reading stops with BodyTooLargeError. */
+/** A stream's bytes as UTF-8 text; past `maxBytes` the stream is destroyed with BodyTooLargeError. */
+function collectText(stream: Readable, maxBytes: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const decoder = new TextDecoder("utf-8");
+    let received = 0;
+    let text = "";
+    let ended = false;
+    stream.on("data", (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received > maxBytes) {
+        stream.destroy();
+        reject(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      text += decoder.decode(chunk, { stream: true });
+    });
+    stream.on("end", () => {
+      ended = true;
+      resolve(text + decoder.decode());
+    });
+    stream.on("error", reject);
+    // Closed without an end or an error of its own: the connection went away mid-body.
+    stream.on("close", () => {
+      if (!ended) reject(Object.assign(new Error("connection closed before the body ended"), { code: "ECONNRESET" }));
+    });
+  });
+}
+
+/**
+ * The body as UTF-8 text, counting decoded bytes: past `maxBytes` reading stops with
+ * BodyTooLargeError. An unencoded answer is read as it comes (no pipeline: its AbortController
+ * costs more than the read); a compressed one goes through its decoders.
+ */
 async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
   const steps = decoders(response.headers["content-encoding"]);
   const declared = Number(response.headers["content-length"] ?? NaN);
   if (!steps.length && Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError(maxBytes);
-  const decoder = new TextDecoder("utf-8");
-  let received = 0;
-  let text = "";
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      received += chunk.byteLength;
-      if (received > maxBytes) return done(new BodyTooLargeError(maxBytes));
-      text += decoder.decode(chunk, { stream: true });
-      done();
-    },
-  });
-  await pipeline([response, ...steps, sink]);
-  return text + decoder.decode();
+  if (!steps.length) return collectText(response, maxBytes);
+  const decoded = steps.at(-1)!;
+  const text = collectText(decoded, maxBytes);
+  // The pipeline carries a reset or a corrupt stream to `decoded`, which rejects `text` with it.
+  pipeline([response, ...steps]).catch(() => {});
+  return text;
 }
 
 /** One request; the answer read up to `maxBytes` decoded bytes within `timeoutMs`, never followed if 3xx. */

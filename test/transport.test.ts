@@ -199,6 +199,18 @@ describe("connections that end early", () => {
     );
   });
 
+  it("closed in the middle of a compressed body: the same finding", async () => {
+    const gzipped = gzipSync(Buffer.from(`{"response":"${"x".repeat(50_000)}"}`));
+    const s = await stand((req, res) => {
+      res.writeHead(200, { "Content-Encoding": "gzip", "Content-Length": String(gzipped.length) });
+      res.write(gzipped.subarray(0, 40));
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    expect(failed(await exchange(request(s.url), 5_000, 1_000_000))).toBe(
+      "connection closed by the server before the answer was complete (status 200 received; ECONNRESET)",
+    );
+  });
+
   it("no answer within the timeout", async () => {
     const s = await stand(() => {});
     const result = await exchange(request(s.url), 300, 1_000);
