@@ -127,6 +127,7 @@ const LOOKS_LIKE_TEXT = /^[\t\n\r\x20-\x7e\p{L}\p{N}\p{P}\p{Zs}]*$/u;
 
 /** Runs that may be base64 (standard or URL-safe) or hex, line breaks inside removed. */
 function binaryRuns(text: string): string[] {
+  if (text.length < 8) return [];
   const compact = text.replace(/(?:\s|\\[nrt])+/g, "");
   return [...compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)].map((m) => m[0]);
 }
@@ -227,6 +228,9 @@ export class Scrubber {
   private readonly sought: Sought[] = [];
   private readonly memo = new Map<string, string>();
   private readonly runs = new Map<string, boolean>();
+  private readonly squeezedLeaves = new Map<string, string>();
+  /** Matches squeezed text that holds any sought value: one automaton instead of a search per value. */
+  private readonly anySought: RegExp;
 
   constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = []) {
     const seen = new Set<string>();
@@ -263,6 +267,12 @@ export class Scrubber {
     }
     // Longest first, so a value that contains another is replaced whole.
     this.sought.sort((a, b) => b.raw.length - a.raw.length);
+    this.anySought = this.sought.length ? new RegExp(this.sought.map((x) => escapeRegex(x.squeezed)).join("|")) : /(?!)/;
+  }
+
+  /** Which sought values squeezed `plain` text holds; one scan answers the usual "none". */
+  private soughtIn(plain: string): Sought[] {
+    return this.anySought.test(plain) ? this.sought.filter((x) => plain.includes(x.squeezed)) : [];
   }
 
   /** Personal values of a request body, for the Scrubber constructor. */
@@ -283,8 +293,7 @@ export class Scrubber {
 
   /** The sought values readable in `text` once every textual encoding is undone. */
   private present(text: string, decoded = decodeLayers(text)): Sought[] {
-    const plain = squeeze(decoded);
-    return this.sought.filter((s) => plain.includes(s.squeezed));
+    return this.soughtIn(squeeze(decoded));
   }
 
   /** True when a sent value can still be read out of `text` by decoding it. */
@@ -295,8 +304,8 @@ export class Scrubber {
 
   /** True when a base64 or hex run in `text` (or its decoded form) reveals a sent value. */
   private hidden(text: string, decoded: string, depth: number): boolean {
-    const runs = new Set([...binaryRuns(text), ...(decoded === text ? [] : binaryRuns(decoded))]);
-    for (const run of runs) if (this.runReadable(run, depth)) return true;
+    for (const run of binaryRuns(text)) if (this.runReadable(run, depth)) return true;
+    if (decoded !== text) for (const run of binaryRuns(decoded)) if (this.runReadable(run, depth)) return true;
     return false;
   }
 
@@ -316,8 +325,7 @@ export class Scrubber {
    * for base64 inside (base64 of base64, of a JSON fragment with \u escapes). Garbage stops here.
    */
   private blobReadable(blob: string, depth: number): boolean {
-    const plain = squeeze(blob);
-    if (this.sought.some((s) => plain.includes(s.squeezed))) return true;
+    if (this.anySought.test(squeeze(blob))) return true;
     if (!LOOKS_LIKE_TEXT.test(blob)) return false;
     const decoded = decodeLayers(blob);
     if (decoded !== blob && this.present(blob, decoded).length) return true;
@@ -363,14 +371,17 @@ export class Scrubber {
     }
     if (node && typeof node === "object") {
       const keys = Object.keys(node);
-      const names: string[] = [];
-      const taken = new Set<string>();
+      const names = keys.map((k) => (escape ? escapeControls(this.text(k)) : this.text(k)));
+      // Keys are unique; a masked or escaped one may meet another: it gets primes, nothing is lost.
+      if (names.some((name, i) => name !== keys[i])) {
+        const taken = new Set<string>();
+        names.forEach((name, i) => {
+          while (taken.has(name)) name += "'";
+          taken.add(name);
+          names[i] = name;
+        });
+      }
       const values = keys.map((k) => {
-        let name = this.text(k);
-        if (escape) name = escapeControls(name);
-        while (taken.has(name)) name += "'";
-        taken.add(name);
-        names.push(name);
         const v = (node as Record<string, unknown>)[k];
         const mask = personalMask(k);
         if (mask) return maskField(mask, v);
@@ -378,8 +389,14 @@ export class Scrubber {
         return this.walk(v, escape, k);
       });
       const split = this.splitAcross(values);
-      // fromEntries defines own properties: a server's "__proto__" key stays an ordinary key.
-      return Object.fromEntries(names.map((name, i) => [name, this.finished(split[i], escape, keys[i])]));
+      const out: Record<string, unknown> = {};
+      names.forEach((name, i) => {
+        const value = this.finished(split[i], escape, keys[i]);
+        // Defined, not assigned: a server's "__proto__" key stays an ordinary key.
+        if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+        else out[name] = value;
+      });
+      return out;
     }
     return node;
   }
@@ -408,15 +425,37 @@ export class Scrubber {
       spans.push({ index, start, end: joined.length });
     });
     if (spans.length < 2) return items;
-    const out = [...items];
     // Parts of one value are written plainly (each part alone was already searched in every spelling).
-    const plain = squeeze(joined);
-    for (const s of this.sought.filter((x) => plain.includes(x.squeezed))) {
+    const found = this.soughtIn(this.squeezedJoin(items, joined));
+    if (!found.length) return items;
+    const out = [...items];
+    for (const s of found) {
       for (const m of joined.matchAll(s.pattern)) {
         const from = m.index;
         const to = from + m[0].length;
         for (const span of spans) if (span.start < to && span.end > from) out[span.index] = ENCODED_MARKER;
       }
+    }
+    return out;
+  }
+
+  /**
+   * squeeze(joined), from the squeezed leaves when that is the same thing: plain ASCII parts (no
+   * `\\n` or `<br>` that could span two parts, no compatibility form to fold across a boundary).
+   * The same header values, severities and check names recur in every case, so a leaf is squeezed once.
+   */
+  private squeezedJoin(items: readonly unknown[], joined: string): string {
+    if (/[^\x00-\x7f]|\\|</.test(joined)) return squeeze(joined);
+    let out = "";
+    for (const item of items) {
+      if (!isLeaf(item)) continue;
+      const part = String(item);
+      let squeezed = this.squeezedLeaves.get(part);
+      if (squeezed === undefined) {
+        squeezed = squeeze(part);
+        if (part.length <= 512 && this.squeezedLeaves.size < 10_000) this.squeezedLeaves.set(part, squeezed);
+      }
+      out += squeezed;
     }
     return out;
   }
