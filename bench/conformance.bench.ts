@@ -1,30 +1,39 @@
 // A full conformance run (13 cases) against a server that takes 100 ms per answer, compared with one
 // signed request to that same server: with enough concurrency the run should cost about one answer.
-// The same for a full run of both kinds (documented + refusal cases) at --concurrency 64.
+// The same for a full run of both kinds (documented + refusal cases) at --concurrency 64. The server
+// runs in its own process, as a real one does: its work is not the runner's cost.
+import { fork } from "node:child_process";
 import { runConformance } from "../conformance/runner.js";
 import { CASES, OPERATION } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
-import { startFaithfulServer } from "../test/support/faithful-server.js";
 import { MOCK_CREDENTIALS } from "../conformance/config.js";
 import { selectRun } from "../conformance/selection.js";
 import type { BenchRow } from "./run.js";
 import { fmt, interleaved } from "./timing.js";
 
 const ANSWER_DELAY_MS = 100;
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 // Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
 const credentials = MOCK_CREDENTIALS;
 
-/** The faithful server, holding every answer for ANSWER_DELAY_MS; it checks credentials too, so the
- * refusal cases for a foreign access key or AspId are refused. */
-function startSlowServer() {
-  return startFaithfulServer({
-    secretKey: credentials.secretKey,
-    credentials: { accessKey: credentials.accessKey, aspId: credentials.aspId },
-    answerDelayMs: ANSWER_DELAY_MS,
+/** bench/slow-server.ts in a child process; `close` disconnects it, which stops it. */
+async function startSlowServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = fork(new URL("./slow-server.ts", import.meta.url), [String(ANSWER_DELAY_MS)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m: { url: string }) => resolve(m.url));
+    child.once("exit", (code) => reject(new Error(`bench server exited (${code}) before listening`)));
   });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.disconnect();
+      }),
+  };
 }
 
 export default async function (): Promise<BenchRow[]> {

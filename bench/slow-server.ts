@@ -1,0 +1,25 @@
+// The conformance benchmark's server, in a process of its own as a real server is: the sandbox
+// (`npm run sandbox`), holding every answer for the given delay. It checks the credentials too, so
+// the refusal cases for a foreign access key or AspId are refused. Its URL goes to the parent over
+// IPC; it stops when the parent disconnects (or dies).
+import { setTimeout as sleep } from "node:timers/promises";
+import { MOCK_CREDENTIALS as credentials } from "../conformance/config.js";
+import { startSandbox } from "../sandbox/server.js";
+
+const answerDelayMs = Number(process.argv[2]);
+if (!process.send || !Number.isSafeInteger(answerDelayMs) || answerDelayMs < 0) {
+  process.stderr.write("usage: forked by bench/conformance.bench.ts with an answer delay in ms\n");
+  process.exit(2);
+}
+const sandbox = await startSandbox({
+  basePath: null,
+  credentials: { accessKey: credentials.accessKey, aspId: credentials.aspId, secretKey: credentials.secretKey },
+  maxClockSkewSeconds: 0,
+  // The sandbox's own answer, held: a server with a fixed latency.
+  override: async () => {
+    await sleep(answerDelayMs);
+    return undefined;
+  },
+});
+process.on("disconnect", () => void sandbox.close().finally(() => process.exit(0)));
+process.send({ url: sandbox.origin });
