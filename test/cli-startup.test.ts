@@ -8,8 +8,15 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { CASES } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
+import { exchange } from "../conformance/transport.js";
 import { removeRunDirs, runCli } from "./support/conformance-run.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
+
+// Every request the in-process CLI sends goes through the transport: recorded, then sent for real.
+vi.mock("../conformance/transport.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../conformance/transport.js")>();
+  return { ...actual, exchange: vi.fn(actual.exchange) };
+});
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -48,14 +55,13 @@ describe("conformance CLI start-up", () => {
   });
 
   it("says what it is doing while the mock starts (on a TTY), and warms the mock up with one unrecorded request", async () => {
-    const sent: { url: string; prefer: string | null; body: string }[] = [];
-    const realFetch = globalThis.fetch;
-    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
-      const headers = new Headers(init?.headers);
-      sent.push({ url: String(input), prefer: headers.get("prefer"), body: String(init?.body) });
-      return realFetch(input, init);
-    });
+    vi.mocked(exchange).mockClear();
     const run = await runCli(["--only", "002_003,002_001"], {}, { ttyStderr: true });
+    const sent = vi.mocked(exchange).mock.calls.map(([request]) => ({
+      url: request.url,
+      prefer: new Headers(request.headers).get("prefer"),
+      body: request.wire,
+    }));
     expect(run.code).toBe(0);
     const stderr = run.stderr;
     const starting = stderr.indexOf("starting the embedded Prism mock");
