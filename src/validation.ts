@@ -121,12 +121,24 @@ function rebaseRefs(node: unknown): Schema {
   return walk(node) as Schema;
 }
 
+function holdsBigint(value: unknown): boolean {
+  if (typeof value === "bigint") return true;
+  if (Array.isArray(value)) return value.some(holdsBigint);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).some(holdsBigint);
+  return false;
+}
+
 /** AJV sees bigints as numbers (rounded); exactIntegerViolations judges them exactly. */
 function forAjv(value: unknown): unknown {
+  // Most values (every envelope read, every header) hold none: they go to AJV as they are, uncopied.
+  return holdsBigint(value) ? withNumbers(value) : value;
+}
+
+function withNumbers(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
-  if (Array.isArray(value)) return value.map(forAjv);
+  if (Array.isArray(value)) return value.map(withNumbers);
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forAjv(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNumbers(v)]));
   }
   return value;
 }
@@ -156,8 +168,38 @@ function conditionalBranch(schema: Schema, value: unknown): Schema | undefined {
   return (taken ? schema.then : schema.else) as Schema | undefined;
 }
 
+const boundOf = (b: unknown) => (isLosslessNumber(b) ? BigInt((b as LosslessNumber).value) : typeof b === "number" ? BigInt(b) : null);
+
+// The spec never changes at run time: whether a schema can bound an integer anywhere below it, and
+// the bounds themselves as bigints, are worked out once per schema node.
+const integerBounds = new WeakMap<Schema, { min: bigint | null; max: bigint | null }>();
+const boundsIntegers = new WeakMap<Schema, boolean>();
+
+function exactBounds(schema: Schema): { min: bigint | null; max: bigint | null } {
+  let bounds = integerBounds.get(schema);
+  if (!bounds) integerBounds.set(schema, (bounds = { min: boundOf(schema.minimum), max: boundOf(schema.maximum) }));
+  return bounds;
+}
+
+/** True when an integer bound can be met at or below `schema` (through refs, allOf, if/then/else, properties). */
+function mayBoundIntegers(schema: Schema): boolean {
+  const known = boundsIntegers.get(schema);
+  if (known !== undefined) return known;
+  // A ref cycle leads back here while this node is being judged: assume yes until it is known.
+  boundsIntegers.set(schema, true);
+  const children: unknown[] = [...((schema.allOf as unknown[] | undefined) ?? []), schema.then, schema.else];
+  if (schema.properties && typeof schema.properties === "object") children.push(...Object.values(schema.properties));
+  const answer =
+    (schema.type === "integer" && (schema.minimum !== undefined || schema.maximum !== undefined)) ||
+    (typeof schema.$ref === "string" && mayBoundIntegers(resolve(exactSpec, schema.$ref))) ||
+    children.some((child) => child !== null && typeof child === "object" && mayBoundIntegers(child as Schema));
+  boundsIntegers.set(schema, answer);
+  return answer;
+}
+
 /** Integer bounds compared exactly, for values AJV could only see rounded. */
 function exactIntegerViolations(schema: Schema, value: unknown, path: string): Violation[] {
+  if (!mayBoundIntegers(schema)) return [];
   if (typeof schema.$ref === "string") return exactIntegerViolations(resolve(exactSpec, schema.$ref), value, path);
   const out: Violation[] = [];
   for (const part of (schema.allOf as Schema[] | undefined) ?? []) out.push(...exactIntegerViolations(part, value, path));
@@ -165,9 +207,7 @@ function exactIntegerViolations(schema: Schema, value: unknown, path: string): V
   if (branch) out.push(...exactIntegerViolations(branch, value, path));
   if (schema.type === "integer" && (typeof value === "bigint" || typeof value === "number") && Number.isInteger(Number(value))) {
     const exact = BigInt(value);
-    const bound = (b: unknown) => (isLosslessNumber(b) ? BigInt((b as LosslessNumber).value) : typeof b === "number" ? BigInt(b) : null);
-    const min = bound(schema.minimum);
-    const max = bound(schema.maximum);
+    const { min, max } = exactBounds(schema);
     const name = path || "value";
     if (min !== null && exact < min) out.push({ path: name, rule: "minimum", message: `${name} must be >= ${min}` });
     if (max !== null && exact > max) out.push({ path: name, rule: "maximum", message: `${name} must be <= ${max}` });
@@ -222,9 +262,12 @@ export function documentedStatuses(): string[] {
   return Object.keys(resolve(spec, `${operationPointer}/responses`));
 }
 
+let documentedStatusSet: Set<string> | undefined;
+const isDocumentedStatus = (status: number) => (documentedStatusSet ??= new Set(documentedStatuses())).has(String(status));
+
 /** A response body against the schema of its status; null when the status is not documented. */
 export function validateResponseBody(status: number, body: unknown): Violation[] | null {
-  if (!documentedStatuses().includes(String(status))) return null;
+  if (!isDocumentedStatus(status)) return null;
   return run(schemaPointers.responseBody(status), body);
 }
 
@@ -233,7 +276,23 @@ export function validateEnvelope(status: number, body: unknown): Violation[] {
   return run(schemaPointers.envelope(status), body);
 }
 
-function headerSchemas(where: "request" | "response", status?: number): { name: string; required: boolean; pointer: string }[] {
+interface HeaderSchema {
+  name: string;
+  required: boolean;
+  pointer: string;
+}
+
+// Per call of the client the answer's correlation id is judged: the header list is read once.
+const headerSchemaCache = new Map<string, HeaderSchema[]>();
+
+function headerSchemas(where: "request" | "response", status?: number): HeaderSchema[] {
+  const key = `${where} ${status ?? ""}`;
+  let found = headerSchemaCache.get(key);
+  if (!found) headerSchemaCache.set(key, (found = readHeaderSchemas(where, status)));
+  return found;
+}
+
+function readHeaderSchemas(where: "request" | "response", status?: number): HeaderSchema[] {
   if (where === "request") {
     const params = (resolve(spec, operationPointer).parameters as Schema[]) ?? [];
     return params.map((p) => {
@@ -249,7 +308,7 @@ function headerSchemas(where: "request" | "response", status?: number): { name: 
   });
 }
 
-function validateHeaderSet(specs: ReturnType<typeof headerSchemas>, get: (name: string) => string | null | undefined): Violation[] {
+function validateHeaderSet(specs: readonly HeaderSchema[], get: (name: string) => string | null | undefined): Violation[] {
   const out: Violation[] = [];
   for (const h of specs) {
     const value = get(h.name);
@@ -275,6 +334,6 @@ export function validateRequestHeaders(headers: Headers | Record<string, string 
 
 /** Response headers of a documented status; an undocumented status has no header rules. */
 export function validateResponseHeaders(status: number, headers: Headers | Record<string, string | undefined>): Violation[] {
-  if (!documentedStatuses().includes(String(status))) return [];
+  if (!isDocumentedStatus(status)) return [];
   return validateHeaderSet(headerSchemas("response", status), headerGetter(headers));
 }
