@@ -501,19 +501,21 @@ async function decrypt(jwe: string, status: number, clientPrivateKey: string | u
 }
 
 /**
- * The default fetch for the Requests openapi-fetch builds. undici's fetch(request) re-wraps the
- * request's body stream in a TransformStream, which cost more than the rest of the client's own work
- * per call; sending the same method, URL, headers, body, redirect mode and signal as fetch(url, init)
- * costs a fraction of it. Everything sent comes from the Request itself.
+ * The per-call fetch when the caller gave none. It sends the Request openapi-fetch built (method,
+ * URL, headers, redirect mode) with the very string that was signed as its body, and the call's own
+ * timeout signal. Reading the body back out of the Request (request.text()) and letting undici
+ * re-wrap it in fetch(request) would send the same bytes at a cost, and so would a Request signal,
+ * which undici turns into a follower of the timeout for the Request and another one for fetch.
  */
-async function sendRequest(request: Request): Promise<Response> {
-  return fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body ? await request.text() : null,
-    redirect: request.redirect,
-    signal: request.signal,
-  });
+function sendSigned(wire: string, signal: AbortSignal): (request: Request) => Promise<Response> {
+  return (request) =>
+    fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: wire,
+      redirect: request.redirect,
+      signal,
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,8 +540,8 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     baseUrl: options.baseUrl,
     // Never follow: a redirect would carry the keys, the token and (307/308) the body to another origin.
     redirect: "manual",
-    fetch: options.fetch ?? sendRequest,
   });
+  const userFetch = options.fetch;
 
   async function verifyAccountHolder(input: VerifyAccountHolderInput): Promise<VerifyAccountHolderResult> {
     const plain = prepareBody(input, validate);
@@ -548,8 +550,13 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     const wire = stringifyJson(body);
     const headers = signedHeaders(credentials, wire);
     const correlationId = headers["X-KM-Correlation-Id"];
-    // Covers reading the answer too; cheaper per call than an AbortController with its own timer.
-    const signal = AbortSignal.timeout(timeoutMs);
+    // Covers reading the answer too. A controller with a timer cleared when the call ends costs
+    // less per call than AbortSignal.timeout, whose timer is tracked until the signal is collected.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs);
+    // Like AbortSignal.timeout's: the pending call keeps the process alive, not its deadline.
+    timer.unref();
+    const signal = controller.signal;
     // A timer cannot fire during a synchronous parse, so the deadline after it is read off the clock.
     const deadline = performance.now() + timeoutMs;
 
@@ -570,12 +577,16 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
         bodySerializer: () => wire,
         // The success body stays unread for readAnswer's capped, lossless reading.
         parseAs: "stream",
-        signal,
+        // A caller's fetch gets openapi-fetch's Request, which then carries the timeout; our own
+        // fetch carries it itself (sendSigned).
+        ...(userFetch ? { fetch: userFetch, signal } : { fetch: sendSigned(wire, signal) }),
         middleware: [answerGuard(maxResponseBytes, correlationId, url, (text) => (errorText = text))],
       });
       return await readAnswer(response, errorText, context);
     } catch (err) {
       throw transportError(err, signal, timeoutMs, correlationId, url);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
