@@ -437,12 +437,12 @@ interface ReadContext {
   checkDeadline: () => void;
 }
 
-function parseAnswerJson(text: string, status: number, what: string, correlationId: string, url: string, note: string, contentType: string): unknown {
+function parseAnswerJson(text: string, status: number, what: string, correlationId: string, url: string, note: string, contentType: () => string): unknown {
   try {
     return parseJson(text);
   } catch (err) {
     const deep = err instanceof SyntaxError && err.message.startsWith("JSON nested deeper");
-    const detail = deep ? `${what} nests deeper than ${MAX_JSON_DEPTH} levels` : `${what} is not JSON (${contentType})`;
+    const detail = deep ? `${what} nests deeper than ${MAX_JSON_DEPTH} levels` : `${what} is not JSON (${contentType()})`;
     throw new KonaplateResponseError("non-json", status, `${detail}${note}`, correlationId, [], url);
   }
 }
@@ -455,7 +455,7 @@ async function readAnswer(response: Response, errorText: string | undefined, con
   const text = errorText ?? (await readCapped(response, context.maxBytes, correlationId, url));
   context.checkDeadline();
   const note = correlationNote(headers, answered);
-  let body = parseAnswerJson(text, status, "the body", correlationId, url, note, describeContentType(headers.get("content-type")));
+  let body = parseAnswerJson(text, status, "the body", correlationId, url, note, () => describeContentType(headers.get("content-type")));
   context.checkDeadline();
   if (isObject(body) && typeof body.encData === "string" && !("response" in body)) {
     body = await decrypt(body.encData, status, context.clientPrivateKey, correlationId, url);
@@ -497,7 +497,7 @@ async function decrypt(jwe: string, status: number, clientPrivateKey: string | u
     const detail = err instanceof TypeError ? err.message : (safeErrorCode(underlyingFailure(err).code) ?? safeErrorName(err));
     throw new KonaplateEncryptionError("decrypt-failed", `the encrypted answer could not be decrypted: ${detail}`, correlationId, detail);
   }
-  return parseAnswerJson(plaintext, status, "the decrypted body", correlationId, url, "", "decrypted");
+  return parseAnswerJson(plaintext, status, "the decrypted body", correlationId, url, "", () => "decrypted");
 }
 
 /**

@@ -37,16 +37,25 @@ export function tranTime(instant: Date, timeZone: string): string {
 const HEX7 = 0x10000000;
 let sequence = randomInt(HEX7);
 
+// The three time-bearing headers of one call are cut from one wall-clock string.
+function correlationIdAt(clock17: string): string {
+  sequence = (sequence + 1) % HEX7;
+  return `${clock17.slice(2, 14)}-${sequence.toString(16).padStart(7, "0")}`;
+}
+
+function tranTokenAt(secretKey: string, body: string, clock17: string): string {
+  const mac = createHmac("sha256", secretKey).update(body, "utf8").digest("base64");
+  return `KMV1:${clock17}:${mac}`;
+}
+
 /** `X-KM-Correlation-Id`: `yyMMddHHmmss-xxxxxxx` (7 hex digits). */
 export function correlationId(instant: Date, timeZone: string): string {
-  sequence = (sequence + 1) % HEX7;
-  return `${wallClock17(instant, timeZone).slice(2, 14)}-${sequence.toString(16).padStart(7, "0")}`;
+  return correlationIdAt(wallClock17(instant, timeZone));
 }
 
 /** `X-KM-Tran-Token`: `KMV1:` + 17-digit request time + `:` + Base64(HMAC-SHA256(secretKey, body)). */
 export function tranToken(secretKey: string, body: string, instant: Date, timeZone: string): string {
-  const mac = createHmac("sha256", secretKey).update(body, "utf8").digest("base64");
-  return `KMV1:${wallClock17(instant, timeZone)}:${mac}`;
+  return tranTokenAt(secretKey, body, wallClock17(instant, timeZone));
 }
 
 export interface Credentials {
@@ -63,12 +72,13 @@ export type SignedHeaders = operations["verifyAccountHolder"]["parameters"]["hea
 
 /** All Konaplate request headers for one exact body string, at one instant. */
 export function signedHeaders(credentials: Credentials, body: string, instant = new Date()): SignedHeaders {
+  const clock17 = wallClock17(instant, credentials.timeZone);
   const headers: SignedHeaders = {
     "X-KM-User-AspId": credentials.aspId,
-    "X-KM-Correlation-Id": correlationId(instant, credentials.timeZone),
+    "X-KM-Correlation-Id": correlationIdAt(clock17),
     "X-KM-Access-Key": credentials.accessKey,
-    "X-KM-Tran-Token": tranToken(credentials.secretKey, body, instant, credentials.timeZone),
-    "X-KM-Tran-Time": tranTime(instant, credentials.timeZone),
+    "X-KM-Tran-Token": tranTokenAt(credentials.secretKey, body, clock17),
+    "X-KM-Tran-Time": clock17.slice(0, 14),
     "X-KM-Time-Zone": credentials.timeZone,
   };
   if (credentials.cryptoKeyId) headers["X-KM-Crypto-Key-Id"] = credentials.cryptoKeyId;

@@ -214,6 +214,27 @@ describe("createKonaplateClient against the faithful server", () => {
     expect(calls).toBe(1);
   });
 
+  it("sends the very string it signed, through its own fetch and through a caller's fetch alike", async () => {
+    const wire = stringifyJson(KONA);
+    expect(wire).toContain('"userId":9999999999999999999,');
+    await clientFor(`${server.url}/open-api`).verifyAccountHolder(KONA);
+    expect(lastRequest().rawBody).toBe(wire);
+    expect(lastRequest().verdict.hmacOk).toBe(true);
+
+    const seen: { body: string; contentType: string | null }[] = [];
+    const kona = clientFor(`${server.url}/open-api`, {
+      fetch: async (input) => {
+        const request = input as Request;
+        seen.push({ body: await request.clone().text(), contentType: request.headers.get("content-type") });
+        return fetch(request);
+      },
+    });
+    await kona.verifyAccountHolder(KONA);
+    expect(seen).toEqual([{ body: wire, contentType: "application/json" }]);
+    expect(lastRequest().rawBody).toBe(wire);
+    expect(lastRequest().verdict.tokenOk).toBe(true);
+  });
+
   it("a wrong secret key is caught by the server's HMAC check and surfaces as a typed unexpected-status error", async () => {
     const kona = createKonaplateClient({ baseUrl: `${server.url}/open-api`, aspId: ASP_ID, accessKey: ACCESS_KEY, secretKey: "SK-some-other-key" });
     const error = await caught(kona.verifyAccountHolder(KONA));
@@ -346,6 +367,23 @@ describe("transport failures throw typed errors naming the cause and the correla
     expect(error.message).toContain(s.correlationIds[0]);
     expect(error.message).toContain("300 ms");
     expectNothingSecret(error);
+  });
+
+  it("timeout: a caller's fetch gets the deadline on its Request's signal", async () => {
+    let signal: AbortSignal | undefined;
+    const kona = clientFor("http://127.0.0.1:9/open-api", {
+      timeoutMs: 200,
+      // Never answers by itself: only the Request's signal can end it.
+      fetch: (input) => {
+        signal = (input as Request).signal;
+        return new Promise((_resolve, reject) => signal!.addEventListener("abort", () => reject(signal!.reason)));
+      },
+    });
+    const error = await caught(kona.verifyAccountHolder(KONA));
+    expect(error).toBeInstanceOf(KonaplateTimeoutError);
+    expect(error.message).toContain("200 ms");
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as Error).name).toBe("TimeoutError");
   });
 
   it("timeout while the body is still streaming", async () => {
