@@ -501,21 +501,14 @@ async function decrypt(jwe: string, status: number, clientPrivateKey: string | u
 }
 
 /**
- * The per-call fetch when the caller gave none. It sends the Request openapi-fetch built (method,
- * URL, headers, redirect mode) with the very string that was signed as its body, and the call's own
- * timeout signal. Reading the body back out of the Request (request.text()) and letting undici
- * re-wrap it in fetch(request) would send the same bytes at a cost, and so would a Request signal,
- * which undici turns into a follower of the timeout for the Request and another one for fetch.
+ * The per-call fetch when the caller gave none: it sends the Request openapi-fetch built (method,
+ * URL, headers, redirect mode) with the very string that was signed as its body and the call's own
+ * timeout signal. Same bytes, less work per call: fetch(request) alone would pipe the Request's body
+ * through a TransformStream, reading it back (request.text()) would copy it, and a signal on
+ * openapi-fetch's Request would add a follower signal to the one fetch makes anyway.
  */
 function sendSigned(wire: string, signal: AbortSignal): (request: Request) => Promise<Response> {
-  return (request) =>
-    fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: wire,
-      redirect: request.redirect,
-      signal,
-    });
+  return (request) => fetch(request, { body: wire, signal });
 }
 
 // ---------------------------------------------------------------------------------------------

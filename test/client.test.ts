@@ -220,6 +220,7 @@ describe("createKonaplateClient against the faithful server", () => {
     await clientFor(`${server.url}/open-api`).verifyAccountHolder(KONA);
     expect(lastRequest().rawBody).toBe(wire);
     expect(lastRequest().verdict.hmacOk).toBe(true);
+    expect(lastRequest().headers["content-type"]).toBe("application/json");
 
     const seen: { body: string; contentType: string | null }[] = [];
     const kona = clientFor(`${server.url}/open-api`, {
