@@ -318,7 +318,7 @@ const describeViolations = (violations: Violation[]) => violations.map((v) => `$
 function wellFormedCorrelationId(headers: Headers): string | null {
   const value = headers.get("x-km-correlation-id");
   if (value === null || value.length > 64) return null;
-  return validateResponseHeaders(200, { "X-KM-Correlation-Id": value }).some((v) => v.path === "X-KM-Correlation-Id") ? null : value;
+  return validateResponseHeaders(200, headers).some((v) => v.path === "X-KM-Correlation-Id") ? null : value;
 }
 
 /** For messages: a note when the answer carried a correlation id that is not quoted. */

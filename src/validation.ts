@@ -121,10 +121,15 @@ function rebaseRefs(node: unknown): Schema {
   return walk(node) as Schema;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+
 function holdsBigint(value: unknown): boolean {
   if (typeof value === "bigint") return true;
   if (Array.isArray(value)) return value.some(holdsBigint);
-  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).some(holdsBigint);
+  if (isPlainObject(value)) {
+    for (const key in value) if (holdsBigint(value[key])) return true;
+  }
   return false;
 }
 
@@ -137,8 +142,12 @@ function forAjv(value: unknown): unknown {
 function withNumbers(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
   if (Array.isArray(value)) return value.map(withNumbers);
-  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNumbers(v)]));
+  if (isPlainObject(value)) {
+    // A spread defines own properties (a "__proto__" key included), so the assignments below
+    // replace own values and never reach a prototype setter.
+    const copy = { ...value };
+    for (const key in copy) if (holdsBigint(copy[key])) copy[key] = withNumbers(copy[key]);
+    return copy;
   }
   return value;
 }
