@@ -49,10 +49,18 @@ const PERSONAL_FIELDS: Readonly<Record<string, (value: string) => string>> = {
   birthdate: maskBirthDate,
 };
 
+/** Field names already looked up: a report repeats the same few dozen keys in every case. */
+const maskOfKey = new Map<string, ((value: string) => string) | null>();
+
 /** The mask of a personal field name (own keys only: `constructor` or `__proto__` are not fields). */
 function personalMask(key: string): ((value: string) => string) | undefined {
-  const name = key.toLowerCase();
-  return Object.hasOwn(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name] : undefined;
+  let mask = maskOfKey.get(key);
+  if (mask === undefined) {
+    const name = key.toLowerCase();
+    mask = Object.hasOwn(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name]! : null;
+    if (key.length <= 64 && maskOfKey.size < 10_000) maskOfKey.set(key, mask);
+  }
+  return mask ?? undefined;
 }
 
 function maskField(mask: (value: string) => string, value: unknown): unknown {
@@ -74,8 +82,13 @@ const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u
 const visible = (c: string) =>
   c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 
+// The same classes without /g, for the question "anything to escape?" that nearly every string answers no.
+const HAS_CONTROL = new RegExp(CONTROL.source);
+const HAS_CONTROL_OR_BREAK = new RegExp(CONTROL_OR_BREAK.source);
+
 /** Control, bidi and line-separator characters as visible `\uXXXX` text; `multiline` keeps LF and TAB. */
 export function escapeControls(text: string, multiline = false): string {
+  if (!(multiline ? HAS_CONTROL : HAS_CONTROL_OR_BREAK).test(text)) return text;
   return text.replace(multiline ? CONTROL : CONTROL_OR_BREAK, visible);
 }
 
@@ -158,9 +171,12 @@ const SQUEEZE_CHARS =
   // eslint-disable-next-line no-control-regex
   /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]+/g;
 const SQUEEZE_SPELLED = /\\[nrt]|<br\s*\/?>/gi;
+/** Lower-case ASCII letters and digits only: nothing to remove, fold or lower. */
+const ALREADY_SQUEEZED = /^[a-z0-9]*$/;
 
 /** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
 function squeeze(text: string): string {
+  if (ALREADY_SQUEEZED.test(text)) return text;
   let out = /[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text;
   if (out.includes("\\") || out.includes("<")) out = out.replace(SQUEEZE_SPELLED, "");
   return out.replace(SQUEEZE_CHARS, "").toLowerCase();

@@ -15,6 +15,7 @@ import { buildRefusalRequest, mergeHeaders, otherOfSameShape } from "./refusal/r
 import { applyEdit } from "./refusal/value-edits.js";
 import type { CaseReport, CheckResult, Report } from "./report.js";
 import { isRefusal, type AnyCase } from "./selection.js";
+import { idleWork, type IdleWork } from "./idle-work.js";
 import { exchange, type OutgoingRequest } from "./transport.js";
 
 export interface RunOptions {
@@ -156,7 +157,15 @@ function sentValues(cases: readonly AnyCase[], accessKey: string): { secrets: st
   return { secrets, personal };
 }
 
-async function runRefusalCase(kase: RefusalCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
+/** What every case of one run shares. */
+interface RunContext {
+  options: RunOptions;
+  scrub: Scrubber;
+  idle: IdleWork;
+}
+
+async function runRefusalCase(kase: RefusalCase, run: RunContext): Promise<CaseReport> {
+  const { options, scrub } = run;
   if (options.mock && kase.mockCannotJudge) return skippedReport(kase, kase.mockCannotJudge);
   let sent: Sent;
   try {
@@ -170,10 +179,36 @@ async function runRefusalCase(kase: RefusalCase, options: RunOptions, scrub: Scr
     const reason = `request not sent: ${(err as Error).message}`;
     return caseReport(kase, scrub, {}, { answered: false, reason, durationMs: 0 }, undefined, failedBeforeSending(kase, reason));
   }
-  const result = await exchange({ ...sent, method: OPERATION.method }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  return answeredReport(kase, sent, run, (result, body, correlationId) => judgeRefusal(kase, result, body, correlationId));
+}
+
+/**
+ * Sends the request and, while the answer is awaited, masks what the report will hold of the case
+ * that is already known (its id, title, expectation, request): the Scrubber remembers each string, so
+ * masking the finished case after the answer only has the answer's own strings left to search.
+ */
+async function answeredReport(
+  kase: AnyCase,
+  sent: Sent,
+  { options, scrub, idle }: RunContext,
+  judgeAnswer: (result: Exchange, body: ParsedBody | undefined, sentCorrelationId: string | undefined) => CheckResult[],
+): Promise<CaseReport> {
+  const answer = exchange({ ...sent, method: OPERATION.method }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  idle.add(() => scrub.shown(knownPart(kase, sent.headers)));
+  const result = await answer;
   const body = await bodyOf(result, options);
-  const checks = judgeRefusal(kase, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
-  return caseReport(kase, scrub, sent.headers, result, body, checks);
+  return caseReport(kase, scrub, sent.headers, result, body, judgeAnswer(result, body, headerValue(sent.headers, "X-KM-Correlation-Id")));
+}
+
+/** The fields of a case's report known before its answer, as caseReport() writes them. */
+function knownPart(kase: AnyCase, sentHeaders: Record<string, string>): Partial<CaseReport> {
+  return {
+    id: kase.id,
+    title: kase.title,
+    expected: { ...kase.expected },
+    request: { headers: sentHeaders, body: requestBodyOf(kase) },
+    ...(isRefusal(kase) ? { breaks: [...kase.breaks] } : {}),
+  };
 }
 
 async function bodyOf(result: Exchange, options: RunOptions): Promise<ParsedBody | undefined> {
@@ -182,12 +217,12 @@ async function bodyOf(result: Exchange, options: RunOptions): Promise<ParsedBody
   return parseBody(result.text, result.headers.get("content-type"), options.encryption?.clientPrivateKey);
 }
 
-async function runCase(kase: AnyCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
-  return isRefusal(kase) ? runRefusalCase(kase, options, scrub) : runDocumentedCase(kase, options, scrub);
+async function runCase(kase: AnyCase, run: RunContext): Promise<CaseReport> {
+  return isRefusal(kase) ? runRefusalCase(kase, run) : runDocumentedCase(kase, run);
 }
 
-async function runDocumentedCase(kase: ConformanceCase, options: RunOptions, scrub: Scrubber): Promise<CaseReport> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+async function runDocumentedCase(kase: ConformanceCase, run: RunContext): Promise<CaseReport> {
+  const { options, scrub } = run;
   let sent: Sent;
   try {
     sent = await buildRequest(kase, options);
@@ -195,10 +230,7 @@ async function runDocumentedCase(kase: ConformanceCase, options: RunOptions, scr
     const failed: Exchange = { answered: false, reason: `request not sent: ${(err as Error).message}`, durationMs: 0 };
     return caseReport(kase, scrub, {}, failed, undefined, judge(kase.expected, failed, undefined, undefined));
   }
-  const result = await exchange({ ...sent, method: OPERATION.method }, timeoutMs, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-  const body = await bodyOf(result, options);
-  const checks = judge(kase.expected, result, body, headerValue(sent.headers, "X-KM-Correlation-Id"));
-  return caseReport(kase, scrub, sent.headers, result, body, checks);
+  return answeredReport(kase, sent, run, (result, body, correlationId) => judge(kase.expected, result, body, correlationId));
 }
 
 /** Every case judged (concurrently, at most `concurrency` in flight); the report keeps catalog order. */
@@ -210,6 +242,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   // Every value sent in any case, so an answer echoing another case's data is masked too.
   const sent = sentValues(cases, options.credentials.accessKey);
   const scrub = new Scrubber([options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey, ...sent.secrets], sent.personal);
+  const run: RunContext = { options, scrub, idle: idleWork() };
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseReport[] = new Array<CaseReport>(cases.length);
@@ -223,7 +256,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
       const kase = cases[index]!;
       let report: CaseReport;
       try {
-        report = await runCase(kase, options, scrub);
+        report = await runCase(kase, run);
       } catch (err) {
         // A bug here must not hide the other cases' results: this case fails, the run goes on.
         const reason = `internal error while running the case: ${(err as Error).message}`;
@@ -241,7 +274,11 @@ export async function runConformance(options: RunOptions): Promise<Report> {
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    run.idle.clear();
+  }
 
   const count = (status: CaseReport["status"]) => results.filter((r) => r.status === status).length;
   // The cases are masked already; the rest of the report is masked here, before any reporter sees it.
