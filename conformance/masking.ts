@@ -245,6 +245,7 @@ export class Scrubber {
   private readonly memo = new Map<string, string>();
   private readonly runs = new Map<string, boolean>();
   private readonly squeezedLeaves = new Map<string, string>();
+  private readonly joinedFound = new Map<string, Sought[]>();
   /** Matches squeezed text that holds any sought value: one automaton instead of a search per value. */
   private readonly anySought: RegExp;
 
@@ -442,7 +443,12 @@ export class Scrubber {
     });
     if (spans.length < 2) return items;
     // Parts of one value are written plainly (each part alone was already searched in every spelling).
-    const found = this.soughtIn(this.squeezedJoin(items, joined));
+    // The same sibling values recur (a case's request is masked before its answer and again after).
+    let found = this.joinedFound.get(joined);
+    if (found === undefined) {
+      found = this.soughtIn(this.squeezedJoin(items, joined));
+      if (joined.length <= 2_048 && this.joinedFound.size < 10_000) this.joinedFound.set(joined, found);
+    }
     if (!found.length) return items;
     const out = [...items];
     for (const s of found) {
