@@ -148,6 +148,8 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
       const url = new URL(sent.url);
       const https = url.protocol === "https:";
       if (!https && url.protocol !== "http:") throw new TypeError(`unsupported protocol ${url.protocol} (expected http: or https:)`);
+      // Node would send them as an Authorization header the case never asked for (fetch refuses them).
+      if (url.username || url.password) throw new TypeError("the URL carries credentials (user:password@), which are never sent");
       const headers: Record<string, string | number> = { ...sent.headers };
       if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(sent.wire);
       const options = { method: sent.method, headers, agent: https ? agents.https : agents.http };

@@ -110,6 +110,13 @@ describe("what goes out", () => {
     expect(s.requests).toHaveLength(0);
   });
 
+  it("a URL with credentials is refused before anything is sent (Node would send them as Basic auth)", async () => {
+    const s = await stand((_req, res) => res.end("{}"));
+    const reason = failed(await exchange(request(s.url.replace("http://", "http://user:hunter2@")), 5_000, 1_000));
+    expect(reason).toBe("request not sent: the URL carries credentials (user:password@), which are never sent");
+    expect(s.requests).toHaveLength(0);
+  });
+
   it("a target that is not http or https is refused before anything is sent", async () => {
     const reason = failed(await exchange(request("ftp://127.0.0.1:1/x"), 5_000, 1_000));
     expect(reason).toBe("request not sent: unsupported protocol ftp: (expected http: or https:)");
