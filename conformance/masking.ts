@@ -489,11 +489,6 @@ export class Scrubber {
     return `${text.slice(0, cut)}… (${text.length - cut} more characters not kept)`;
   }
 
-  /** Headers with secret-bearing ones replaced by `[redacted]` and the rest scrubbed. */
-  headers(headers: Record<string, string>): Record<string, string> {
-    return this.value(headers) as Record<string, string>;
-  }
-
   /**
    * Where to cut `text` to keep at most `limit` characters without keeping part of a sent value:
    * never inside a match, never inside a base64/hex-looking run that goes on past the cut.

@@ -46,8 +46,6 @@ export interface FaithfulServerOptions {
   credentials?: { accessKey: string; aspId: string };
   /** When given, a Tran-Time further than this from the server's clock is refused (401). */
   clockWindowMs?: number;
-  /** Holds every answer this long (benchmarks: a server with a fixed latency). */
-  answerDelayMs?: number;
   /** When given, answers to encrypted requests are encrypted for this client key (`{"encData": ...}`). */
   clientPublicKeyPem?: string;
   /** Needed to read encrypted request bodies. */
@@ -139,7 +137,6 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
       sandboxAnswers.set(received.headers, { verdict: received.verdict, answer: judgement.answer });
       requests.push(received);
       const answer = options.respond?.(received);
-      if (options.answerDelayMs) await new Promise((resolve) => setTimeout(resolve, options.answerDelayMs));
       return answer;
     },
   });
