@@ -5,17 +5,17 @@ import { resolve } from "node:path";
 import { CASE_IDS } from "../generated/contract.js";
 import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
+import { caseKinds } from "./kinds/registry.js";
 
 export { UsageError };
 
-/** The kinds of case a run can hold; `--kind` picks one. */
-export const CASE_KINDS = ["documented", "refusal"] as const;
-export type CaseKind = (typeof CASE_KINDS)[number];
+/** The names of the kinds of case a run can hold, in run order; `--kind` picks one. */
+export const caseKindNames = (): string[] => caseKinds().map((k) => k.name);
 
 /** A case id as `--help` lists it. */
 export interface ListedCase {
   id: string;
-  kind: CaseKind;
+  kind: string;
 }
 
 /** Node's timers take at most 2^31-1 ms; a larger delay fires at once, so it is refused instead. */
@@ -40,7 +40,7 @@ as a JSON number with every digit)`,
     timeout: { value: "MS", help: `time allowed for each answer (default 10000, at most ${MAX_TIMEOUT_MS})` },
     concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
     only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_* or 'refuse:auth:*')" },
-    kind: { value: "KIND", help: `run only cases of this kind: ${CASE_KINDS.join(" or ")}` },
+    kind: { value: "KIND", help: `run only cases of this kind: ${caseKindNames().join(" or ")}` },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
 
@@ -60,7 +60,7 @@ export function documentedCaseList(): ListedCase[] {
 /** The case ids `--only` and `--cases` take, grouped by kind, for the end of `--help`. */
 export function caseListing(cases: readonly ListedCase[]): string {
   const lines = ["Case ids (for --only and --cases), by kind:"];
-  for (const kind of CASE_KINDS) {
+  for (const kind of caseKindNames()) {
     const ids = cases.filter((c) => c.kind === kind).map((c) => c.id);
     if (ids.length) lines.push(`  ${`${kind}:`.padEnd(12)}${wrapList(ids, " ".repeat(14))}`);
   }
@@ -82,7 +82,7 @@ export interface CliOptions {
   concurrency: number;
   /** Case ids; an entry ending in `*` stands for every id starting with what precedes it. */
   only?: string[];
-  kind?: CaseKind;
+  kind?: string;
   help: boolean;
 }
 
@@ -106,7 +106,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (flags.concurrency !== undefined) options.concurrency = integerFlag("--concurrency", flags.concurrency, { min: 1, max: Number.MAX_SAFE_INTEGER, what: "cases" });
   if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
-  if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, CASE_KINDS);
+  if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, caseKindNames());
   return options;
 }
 

@@ -9,8 +9,6 @@ export interface CheckResult {
   severity?: "error" | "warning";
 }
 
-export type CaseKind = "documented" | "refusal";
-
 export interface CaseReport {
   id: string;
   title: string;
@@ -29,8 +27,8 @@ export interface CaseReport {
   /** The request as sent, personal data masked and secrets removed. */
   request?: { headers: Record<string, string>; body: unknown };
   checks: CheckResult[];
-  /** "documented": a test case of the spec; "refusal": a request the server must refuse. */
-  kind: CaseKind;
+  /** The kind of case (conformance/kinds/): "documented", a test case of the spec; "refusal", a request the server must refuse. */
+  kind: string;
   /** Why a skipped case was not judged. */
   reason?: string;
   /** Refusal cases: every rule the request breaks, `<field or header>:<rule>`. */

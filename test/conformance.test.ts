@@ -13,6 +13,7 @@ import { CASE_IDS } from "../generated/contract.js";
 import { readCaseOverrides, selectCases, UsageError } from "../conformance/catalog.js";
 import { MOCK_CREDENTIALS, parseArgs } from "../conformance/config.js";
 import { selectRun } from "../conformance/selection.js";
+import { isRefusalCase } from "../conformance/kinds/refusal.js";
 import { otherOfSameShape } from "../conformance/refusal/request.js";
 import { maskAccount, maskBirthDate, maskName, Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";
@@ -51,7 +52,7 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const refusal = selectRun({ credentials: MOCK_CREDENTIALS, kind: "refusal" });
-    const skipped = refusal.filter((c) => c.kind === "refusal" && c.mockCannotJudge).length;
+    const skipped = refusal.filter((c) => isRefusalCase(c) && c.mockCannotJudge).length;
     expect(skipped).toBeGreaterThan(0);
     const total = 13 + refusal.length;
     expect(run.report?.summary).toEqual({ total, passed: total - skipped, failed: 0, skipped });

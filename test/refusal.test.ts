@@ -9,7 +9,8 @@ import { selectCases } from "../conformance/catalog.js";
 import { countByRule, deriveRefusalCases, type RefusalCase } from "../conformance/refusal/catalog.js";
 import { kitSpecDocument, type SpecDocument } from "../conformance/refusal/spec-rules.js";
 import { runConformance } from "../conformance/runner.js";
-import { refusalCasesFor, selectRun } from "../conformance/selection.js";
+import { deriveContext, selectRun } from "../conformance/selection.js";
+import { refusalCasesFor } from "../conformance/kinds/refusal.js";
 import { notDerivedTable, refusalTable } from "../conformance/refusal/readme-table.js";
 import type { CaseReport, Report } from "../conformance/report.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -165,8 +166,7 @@ describe("selection: --kind and --only with a trailing *", () => {
   });
 
   it("builds refusal cases on the success case after --cases overrides", () => {
-    const documented = selectCases({ success: { body: { userName: "이몽룡", bankCode: "010" }, headers: { "X-Test": "1" } } });
-    const refusal = refusalCasesFor(documented, { credentials: CREDENTIALS });
+    const refusal = refusalCasesFor(deriveContext({ overrides: { success: { body: { userName: "이몽룡", bankCode: "010" }, headers: { "X-Test": "1" } } }, credentials: CREDENTIALS }));
     const pattern = refusal.find((c) => c.id === "refuse:body:bankAccount:pattern")!;
     expect(pattern.baseBody).toMatchObject({ userName: "이몽룡", bankCode: "010" });
     // The base's own break (an older bank code) is not counted against each case.

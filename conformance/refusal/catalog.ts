@@ -3,6 +3,7 @@
 // byte valid; where no value can break a rule alone, the one breaking the fewest is chosen and the
 // case lists every rule it breaks (`breaks`).
 import { stringifyJson } from "../../src/json.js";
+import type { ConformanceCase } from "../kinds/kind.js";
 import type { Credentials } from "../../src/signing.js";
 import { documentJudge, kitJudge, type RuleJudge } from "./rule-judge.js";
 import { baseHeaders, editHeaders, tokenTimeMismatch, type RefusalPlan } from "./request.js";
@@ -11,10 +12,8 @@ import { applyEdit, candidateEdits, describeEdit, editsFor, type ValueEdit } fro
 
 export type RefusalGroup = "header" | "body" | "auth" | "time";
 
-export interface RefusalCase {
+export interface RefusalCase extends ConformanceCase {
   kind: "refusal";
-  id: string;
-  title: string;
   group: RefusalGroup;
   /** Every rule the request breaks, as `<field or header>:<rule>` (beyond what the base request breaks). */
   breaks: string[];
@@ -148,7 +147,8 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   const baseBody = options.baseBody;
   const cases: RefusalCase[] = [];
   const notDerived: NotDerived[] = [];
-  const common = { kind: "refusal" as const, warningOnly: false, baseBody, overrideHeaders };
+  // The documentation gives no refusal codes: a well-formed one is only hoped for, unless the spec names one.
+  const common = { kind: "refusal" as const, warningOnly: false, codeHoped: true, baseBody, overrideHeaders };
   const expectation = (code: string | null = null) => ({ status: 400, code });
 
   // Headers: judged on a sample signed like the real request (same credentials and body).
@@ -203,6 +203,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     group: "body",
     breaks,
     expected: expectation(code),
+    ...(code !== null ? { codeSource: `the spec's code for ${breaks[0]}` } : {}),
     plan: { kind: "body", body },
     ...(mockCannotJudge ? { mockCannotJudge } : {}),
   });

@@ -6,6 +6,7 @@ import { stringifyJson } from "../../src/json.js";
 import { isSecretHeader, REDACTED } from "../masking.js";
 import type { CaseReport, CheckResult, Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
+import { groupsOf, presentationOf, type KindGroup } from "./kinds.js";
 import { renderLatencyChart } from "./latency-chart.js";
 
 export { REDACTED };
@@ -107,14 +108,14 @@ function renderExchange(c: CaseReport): string {
 const VERDICTS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
 
 function renderRow(c: CaseReport): string {
-  const refusal = c.kind === "refusal";
-  const statusDiffers = refusal ? c.observed.status === null || c.observed.status < 400 || c.observed.status >= 500 : c.observed.status !== c.expected.status;
+  const presentation = presentationOf(c.kind);
+  const statusDiffers = !presentation.statusAsExpected(c);
   const codeDiffers = c.expected.code !== null && c.observed.code !== c.expected.code;
   const observed =
     c.status === "skipped"
       ? "—"
       : `<span class="${statusDiffers || codeDiffers ? "mismatch" : ""}">${escapeHtml(outcome(c.observed.status, c.observed.code))}</span>`;
-  const expected = escapeHtml(refusal ? `4xx ${c.expected.code ?? "(refused)"}` : `${c.expected.status} ${c.expected.code ?? "any code"}`);
+  const expected = escapeHtml(presentation.expected(c, "html"));
   const breaks = c.breaks?.length ? `<div class="breaks">breaks: <code>${escapeHtml(c.breaks.join(", "))}</code></div>` : "";
   const detail =
     c.status === "skipped"
@@ -138,21 +139,9 @@ export function pageTitle(report: Report): string {
   return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
-const SECTIONS = [
-  { kind: "documented", heading: "Cases", id: "documented-cases", note: "" },
-  {
-    kind: "refusal",
-    heading: "Refusal cases",
-    id: "refusal-cases",
-    note: "Each request breaks one rule (listed under breaks) and keeps everything else valid and signed: any 4xx is a refusal; a 5xx, a 2xx or code 000_000 fails the case. Skipped cases were not judged against this target.",
-  },
-] as const;
-
-function renderSection(report: Report, section: (typeof SECTIONS)[number]): string {
-  const cases = report.cases.filter((c) => (c.kind ?? "documented") === section.kind);
-  if (!cases.length && section.kind === "refusal") return "";
-  return `<h2 id="${section.id}">${section.heading}</h2>
-${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${section.kind}">
+function renderSection({ kind, presentation: { section }, cases }: KindGroup): string {
+  return `<h2 id="${escapeHtml(section.id)}">${escapeHtml(section.heading)}</h2>
+${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${escapeHtml(kind)}">
 <thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
 <tbody>
 ${cases.map(renderRow).join("\n")}
@@ -182,7 +171,7 @@ export function renderHtmlReport(report: Report): string {
 </dl>
 <h2>Latency</h2>
 ${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
-${SECTIONS.map((section) => renderSection(report, section)).join("\n")}
+${groupsOf(report, true).map(renderSection).join("\n")}
 </body>
 </html>
 `;

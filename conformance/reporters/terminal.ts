@@ -2,6 +2,7 @@
 // `N passed, M failed` that scripts may grep.
 import { escapeControls } from "../masking.js";
 import type { CaseReport, Report } from "../report.js";
+import { groupsOf, presentationOf } from "./kinds.js";
 
 // The report reaching here is already sanitised; escaping again (idempotent) keeps every printed
 // line one line even for a report built elsewhere: no server text may move the cursor or start a line.
@@ -16,11 +17,9 @@ function width(text: string): number {
 
 const pad = (text: string, to: number) => text + " ".repeat(Math.max(0, to - width(text)));
 
-const expectedOf = (c: CaseReport) =>
-  c.kind === "refusal" ? `4xx${c.expected.code ? ` ${c.expected.code}` : ""}` : `${c.expected.status} ${c.expected.code ?? "(any code)"}`;
+const expectedOf = (c: CaseReport) => presentationOf(c.kind).expected(c, "terminal");
 const verdictOf = (c: CaseReport) => (c.status === "passed" ? "PASS" : c.status === "skipped" ? "SKIP" : "FAIL");
 
-const KIND_HEADINGS = { documented: "Documented cases", refusal: "Refusal cases (each breaks one rule; any 4xx is a refusal)" } as const;
 const observedOf = (c: CaseReport) => (c.observed.status === null ? "no answer" : `${c.observed.status} ${c.observed.code ?? "(no code)"}`);
 
 export function summaryLine(report: Report): string {
@@ -43,10 +42,9 @@ export function renderTerminalReport(report: Report, extraLines: readonly string
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
   const out = [oneLine(`Konaplate conformance: ${report.target}${targetLabel ? ` (${targetLabel})` : ""}`)];
-  const kinds = [...new Set(report.cases.map((c) => c.kind ?? "documented"))];
-  for (const kind of kinds.length ? kinds : (["documented"] as const)) {
-    const cases = report.cases.filter((c) => (c.kind ?? "documented") === kind);
-    if (kinds.length > 1) out.push("", KIND_HEADINGS[kind]);
+  const groups = groupsOf(report);
+  for (const { presentation, cases } of groups) {
+    if (groups.length > 1) out.push("", presentation.heading);
     out.push("", line(header), line(widths.map((w) => "-".repeat(w))), ...cases.map((c) => line(row(c))));
   }
 
