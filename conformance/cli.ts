@@ -194,6 +194,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       cases: settings.cases,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
+      strict: options.strict,
       mock: settings.target === undefined,
       onProgress: (done, total, latest) => progress.update(done, total, latest),
     };

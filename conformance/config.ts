@@ -41,6 +41,11 @@ as a JSON number with every digit)`,
     concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
     only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_* or 'refuse:auth:*')" },
     kind: { value: "KIND", help: `run only cases of this kind: ${caseKindNames().join(" or ")}` },
+    strict: {
+      help: `cases built on the kit's own reading of the contract (rules marked inferred
+or choice in the spec, the request-time window, the Content-Type) fail
+like the others instead of warning`,
+    },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
 
@@ -48,7 +53,7 @@ Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KO
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
 KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
 
-Exit codes: 0 no case failed (skipped cases do not fail), 1 a case failed, 2 usage or
+Exit codes: 0 no case failed (skipped cases and warnings do not fail), 1 a case failed, 2 usage or
 configuration error.`,
 });
 
@@ -83,6 +88,7 @@ export interface CliOptions {
   /** Case ids; an entry ending in `*` stands for every id starting with what precedes it. */
   only?: string[];
   kind?: string;
+  strict: boolean;
   help: boolean;
 }
 
@@ -98,7 +104,7 @@ function onlyPatterns(raw: string): string[] {
 /** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { flags, help } = CLI.parse(argv);
-  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, help };
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, help };
   if (flags.target !== undefined) options.target = flags.target;
   if (flags.cases !== undefined) options.casesFile = flags.cases;
   if (flags.timeout !== undefined) {

@@ -39,6 +39,14 @@ export interface Report {
   target: string;
   startedAt: string;
   durationMs: number;
-  summary: { total: number; passed: number; failed: number; skipped: number };
+  /** `warned`: passed cases with a warning (a check of severity warning that did not hold). */
+  summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
   cases: CaseReport[];
 }
+
+/** The warnings of a case: checks of severity warning that did not hold (they never fail a case). */
+export function warningsOf(checks: readonly CheckResult[]): CheckResult[] {
+  return checks.filter((c) => !c.ok && c.severity === "warning");
+}
+
+export const hasWarnings = (c: { checks: readonly CheckResult[] }): boolean => warningsOf(c.checks).length > 0;

@@ -14,7 +14,7 @@ import { idleWork, type IdleWork } from "./idle-work.js";
 import type { BuildContext, BuiltRequest, CaseKind, ConformanceCase, EncryptionSettings } from "./kinds/kind.js";
 import { kindOf } from "./kinds/registry.js";
 import { Scrubber, type PersonalValue } from "./masking.js";
-import type { CaseReport, CheckResult, Report } from "./report.js";
+import { hasWarnings, type CaseReport, type CheckResult, type Report } from "./report.js";
 import { exchange, type Exchange } from "./transport.js";
 
 export interface RunOptions {
@@ -30,6 +30,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Largest answer read, in decoded bytes; past it reading stops and body-parses fails. Default 1 MiB. */
   maxResponseBytes?: number;
+  /** Cases of the kit's own reading (inferred rules, the request-time window) fail like the others instead of warning. */
+  strict?: boolean;
   /**
    * Against the kit's own Prism: documented cases send `Prefer: code=<status>, example=<case id>`;
    * cases the mock cannot judge are skipped with the reason (each kind says which).
@@ -182,7 +184,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   const run: RunContext = {
     options,
     build: { credentials: options.credentials, encryption: options.encryption, mock },
-    checks: { encryption: options.encryption, mock },
+    checks: { encryption: options.encryption, mock, strict: options.strict === true },
     scrub,
     idle: idleWork(),
   };
@@ -231,13 +233,14 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   }
 
   const count = (status: CaseReport["status"]) => results.filter((r) => r.status === status).length;
+  const warned = results.filter((r) => r.status === "passed" && hasWarnings(r)).length;
   // The cases are masked already; the rest of the report is masked here, before any reporter sees it.
   // Masking an array of objects part by part gives what masking it whole gives (no leaves to join).
   const envelope = scrub.shown({
     target: options.target,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped") },
+    summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warned },
     cases: [] as CaseReport[],
   });
   return { ...envelope, cases: results };

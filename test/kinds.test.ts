@@ -82,7 +82,7 @@ describe("a kind of case registered by a module of its own", () => {
     expect(selectRun({ credentials: CREDENTIALS, only: ["probe:*", "success"] }).map((c) => c.id)).toEqual(["success", "probe:bank:003", "probe:bank:088"]);
 
     const report = await runConformance({ target: server.url, credentials: CREDENTIALS, cases });
-    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, skipped: 0 });
+    expect(report.summary).toEqual({ total: 2, passed: 2, failed: 0, skipped: 0, warned: 0 });
     const [first, second] = report.cases;
     expect(first).toMatchObject({ id: "probe:bank:003", kind: "probe", status: "passed", observed: { status: 200, code: "000_000" }, breaks: ["probe:003"] });
     expect(first!.checks.map((c) => c.name)).toEqual(["answered", "status", "code", "probe-body-echo"]);

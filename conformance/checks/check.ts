@@ -16,6 +16,8 @@ export interface Verdict {
 export interface CheckRun {
   encryption?: EncryptionSettings | undefined;
   mock: boolean;
+  /** --strict: a case of the kit's own reading (warningOnly) is judged like any other. */
+  strict?: boolean;
 }
 
 export interface CheckContext {
@@ -31,7 +33,7 @@ export interface CheckContext {
 
 interface CheckBase {
   readonly name: string;
-  /** For this case; a case of the kit's own reading (warningOnly) makes every check a warning. */
+  /** For this case; a case of the kit's own reading (warningOnly) makes every check a warning unless --strict. */
   severity(kase: ConformanceCase): Severity;
   /** A run-wide check is judged on every case of every kind while the run turns it on. */
   readonly everyCase?: (run: CheckRun) => boolean;

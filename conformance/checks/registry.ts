@@ -43,7 +43,7 @@ export function checkNamesFor(kindChecks: readonly string[], run: CheckRun): str
   return [ANSWERED, ...checksFor(kindChecks, run).map((c) => c.name)];
 }
 
-const severityOf = (kase: ConformanceCase, severity: (kase: ConformanceCase) => Severity): Severity => (kase.warningOnly ? "warning" : severity(kase));
+const severityOf = (kase: ConformanceCase, run: CheckRun, severity: (kase: ConformanceCase) => Severity): Severity => (kase.warningOnly && !run.strict ? "warning" : severity(kase));
 
 export interface Judged {
   kase: ConformanceCase;
@@ -61,9 +61,9 @@ export interface Judged {
 export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, run }: Judged): CheckResult[] {
   const checks = checksFor(names, run);
   const result = (name: string, ok: boolean, message: string, severity: Severity): CheckResult => ({ name, ok, message, severity });
-  const answeredSeverity = severityOf(kase, alwaysError);
+  const answeredSeverity = severityOf(kase, run, alwaysError);
   if (!exchange.answered) {
-    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, c.severity)))];
+    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c.severity)))];
   }
   const read: ParsedBody = body ?? { ok: false, reason: "body not read" };
   // Where a body-parses check says why the body was not read, the checks that needed it need not.
@@ -72,7 +72,7 @@ export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCo
   return [
     result(ANSWERED, true, `answered in ${Math.round(exchange.durationMs)} ms`, answeredSeverity),
     ...checks.map((c) => {
-      const severity = severityOf(kase, c.severity);
+      const severity = severityOf(kase, run, c.severity);
       if (c.needs !== "json") return { name: c.name, ...c.run(context), severity };
       if (!read.ok) return result(c.name, false, unread, severity);
       return { name: c.name, ...c.run({ ...context, body: read }), severity };

@@ -4,7 +4,7 @@
 // never prints credential headers even if a caller forgot to drop them.
 import { stringifyJson } from "../../src/json.js";
 import { isSecretHeader, REDACTED } from "../masking.js";
-import type { CaseReport, CheckResult, Report } from "../report.js";
+import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
 import { groupsOf, presentationOf, type KindGroup } from "./kinds.js";
 import { renderLatencyChart } from "./latency-chart.js";
@@ -34,6 +34,7 @@ tr.case.passed { background: var(--pass-bg); }
 tr.case.failed { background: var(--fail-bg); }
 tr.case.skipped { background: #f3f5f7; color: #5b6570; }
 .count-skipped { color: #5b6570; font-weight: 600; }
+.count-warned { color: var(--warn); font-weight: 600; }
 p.kind-note { margin: .25rem 0 .75rem; color: #3b444d; }
 .verdict { font-weight: 700; }
 tr.passed .verdict { color: var(--pass); }
@@ -134,6 +135,17 @@ function renderRow(c: CaseReport): string {
   ].join("");
 }
 
+const warned = (report: Report) => report.cases.filter((c) => c.status === "passed" && warningsOf(c.checks).length);
+const warnedCount = (report: Report) => report.summary.warned ?? warned(report).length;
+
+/** The cases with warnings, named in the summary (each row shows its warnings in amber). */
+function warningSummary(report: Report): string {
+  const cases = report.cases.filter((c) => warningsOf(c.checks).length);
+  if (!cases.length) return "";
+  const items = cases.map((c) => `<li><code>${escapeHtml(c.id)}</code>: ${escapeHtml(warningsOf(c.checks).map((k) => k.name).join(", "))}</li>`);
+  return `<dt>Warnings</dt><dd><details class="warnings"><summary>${cases.length} case${cases.length === 1 ? "" : "s"} with warnings (they never fail a case; <code>--strict</code> fails those of the kit's own reading)</summary><ul>${items.join("")}</ul></details></dd>\n`;
+}
+
 export function pageTitle(report: Report): string {
   const skipped = report.summary.skipped ?? 0;
   return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
@@ -167,8 +179,8 @@ export function renderHtmlReport(report: Report): string {
 <dt>Target</dt><dd><code class="target">${escapeHtml(report.target)}</code></dd>
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
-<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
-</dl>
+<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedCount(report) ? ` <span class="count-warned">(${warnedCount(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
+${warningSummary(report)}</dl>
 <h2>Latency</h2>
 ${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
 ${groupsOf(report, true).map(renderSection).join("\n")}

@@ -1,5 +1,5 @@
 // junit.xml: one testcase per case, so CI systems show conformance failures like test failures.
-import type { CaseReport, Report } from "../report.js";
+import { warningsOf, type CaseReport, type Report } from "../report.js";
 import { groupsOf } from "./kinds.js";
 
 
@@ -29,8 +29,8 @@ function failureOf(c: CaseReport): string {
   return `      <failure type="conformance" message="${escapeXmlAttribute(summary)}">${escapeXml(detail)}</failure>\n`;
 }
 
-function warningsOf(c: CaseReport): string {
-  const warnings = c.checks.filter((check) => !check.ok && check.severity === "warning");
+function warningOutput(c: CaseReport): string {
+  const warnings = warningsOf(c.checks);
   if (!warnings.length) return "";
   return `      <system-out>${escapeXml(warnings.map((w) => `warning ${w.name}: ${w.message}`).join("\n"))}</system-out>\n`;
 }
@@ -41,7 +41,7 @@ function skippedOf(c: CaseReport): string {
 
 function testcase(c: CaseReport, classname: string): string {
   const open = `    <testcase classname="${classname}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
-  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningsOf(c);
+  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningOutput(c);
   return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
 }
 
@@ -57,7 +57,9 @@ export function renderJunitReport(report: Report): string {
       const suiteTime = seconds(cases.reduce((sum, c) => sum + c.observed.durationMs, 0));
       return (
         `  <testsuite name="${classname}" tests="${cases.length}" failures="${count("failed")}" errors="0" skipped="${count("skipped")}" time="${cases.length === report.cases.length ? time : suiteTime}" timestamp="${escapeXml(report.startedAt)}">\n` +
-        `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${escapeXmlAttribute(kind)}"/>\n    </properties>\n` +
+        `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${escapeXmlAttribute(kind)}"/>\n` +
+        // Warnings never fail a testcase; CI shows how many cases had one.
+        `      <property name="cases-with-warnings" value="${cases.filter((c) => warningsOf(c.checks).length).length}"/>\n    </properties>\n` +
         cases.map((c) => testcase(c, classname)).join("") +
         `  </testsuite>\n`
       );
