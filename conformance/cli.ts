@@ -2,6 +2,7 @@
 // `npm run conformance` (or `npx konaplate-conformance`): flags and environment in, reports and an exit code out
 // (0 all passed, 1 a case failed, 2 usage or configuration). Without a target it runs its own Prism
 // mock and stops it on every way out: success, failure, a thrown error, Ctrl-C or SIGTERM.
+import { randomInt } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { OPERATION } from "../generated/contract.js";
@@ -12,6 +13,7 @@ import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { MAX_SEED } from "./acceptance/fuzz.js";
 import { readCaseOverrides } from "./catalog.js";
 import {
   credentialsFromEnv,
@@ -95,7 +97,10 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   const target = rawTarget === undefined ? undefined : parseTarget(rawTarget, options.target !== undefined ? "--target" : "KONAPLATE_BASE_URL");
   const overrides = options.casesFile ? readCaseOverrides(options.casesFile) : {};
   checkHeaderOverrides(overrides, `--cases ${options.casesFile}`);
-  const selection = { overrides, ...(options.only ? { only: options.only } : {}), ...(options.kind ? { kind: options.kind } : {}) };
+  // A run with --fuzz always knows its seed: drawn here when not given, printed and reported.
+  if (options.fuzz > 0) options.seed ??= randomInt(0, MAX_SEED + 1);
+  const fuzz = options.fuzz > 0 ? { fuzz: { count: options.fuzz, seed: options.seed! } } : {};
+  const selection = { overrides, ...(options.only ? { only: options.only } : {}), ...(options.kind ? { kind: options.kind } : {}), ...fuzz };
   if (target === undefined) {
     if (env.KONAPLATE_CRYPTO_KEY_ID || env.KONAPLATE_SERVER_PUBLIC_KEY) {
       io.stderr.write("note: the embedded Prism mock cannot decrypt; encryption settings are ignored without --target\n");
@@ -167,6 +172,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
   let uninstall = () => {};
   // The run's header first: a person sees what is being tested before anything starts.
   io.stdout.write(`${headerLine(settings.target)}\n`);
+  const fuzzLine = options.fuzz > 0 ? `Fuzz: ${options.fuzz} random valid bodies, seed ${options.seed} (--fuzz ${options.fuzz} --seed ${options.seed} draws the same bodies)` : undefined;
+  if (fuzzLine) io.stdout.write(`${fuzzLine}\n`);
   try {
     if (settings.target === undefined) {
       if (stopsProcess) {
@@ -199,8 +206,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       onProgress: (done, total, latest) => progress.update(done, total, latest),
     };
     if (settings.encryption) run.encryption = settings.encryption;
-    const report = await runConformance(run);
+    const ran = await runConformance(run);
     progress.clear();
+    const { cases, ...head } = ran;
+    const report = options.fuzz > 0 ? { ...head, fuzz: { count: options.fuzz, seed: options.seed! }, cases } : ran;
 
     let written: Awaited<ReturnType<typeof writeReports>> | undefined;
     let writeError: Error | undefined;
@@ -209,7 +218,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
     } catch (err) {
       writeError = err as Error;
     }
-    const where = written ? [`Reports: ${written.json}, ${written.junit}, ${written.html}`, ""] : [];
+    const where = [...(fuzzLine ? [fuzzLine] : []), ...(written ? [`Reports: ${written.json}, ${written.junit}, ${written.html}`] : [])];
+    if (where.length) where.push("");
     const rendered = renderTerminalReport(report, where, prism ? "embedded Prism mock of spec/openapi.yaml" : undefined);
     // Its first line is the header, printed (with the same facts) before the run.
     io.stdout.write(rendered.slice(rendered.indexOf("\n") + 1));

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { CASE_IDS } from "../generated/contract.js";
 import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
+import { MAX_SEED } from "./acceptance/fuzz.js";
 import { caseKinds } from "./kinds/registry.js";
 
 export { UsageError };
@@ -18,16 +19,21 @@ export interface ListedCase {
   kind: string;
 }
 
+/** Each fuzz case is a request and a row of every report. */
+export const MAX_FUZZ = 10_000;
+
 /** Node's timers take at most 2^31-1 ms; a larger delay fires at once, so it is refused instead. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
   about: `Runs every documented case of POST /api/v1/bankaccounts/user/valid against a server and judges
-its answers against spec/openapi.yaml, then every refusal case: a request derived from the spec
-that breaks one rule (a header, a body field, the token, a credential) and must be refused with a
-4xx. Without --target, an embedded Prism mock is started; it cannot judge tokens, credentials or
-request times, so those refusal cases are skipped against it (reported with the reason).`,
+its answers against spec/openapi.yaml, then every acceptance case: the success request with one
+field or header changed to one valid value derived from the spec, which must get a documented
+outcome; then every refusal case: a request derived from the spec that breaks one rule (a header, a
+body field, the token, a credential) and must be refused with a 4xx. Without --target, an embedded
+Prism mock is started; it cannot judge tokens, credentials or request times, so those refusal cases
+are skipped against it (reported with the reason).`,
   flags: {
     target: { value: "URL", help: "base URL of the server (the operation path is appended); default\n$KONAPLATE_BASE_URL, else an embedded Prism mock" },
     cases: {
@@ -41,6 +47,10 @@ as a JSON number with every digit)`,
     concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
     only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_* or 'refuse:auth:*')" },
     kind: { value: "KIND", help: `run only cases of this kind: ${caseKindNames().join(" or ")}` },
+    fuzz: { value: "N", help: `also N acceptance cases with random valid bodies drawn from the spec
+(default 0, at most ${MAX_FUZZ}); the seed is printed and kept in report.json` },
+    seed: { value: "S", help: `the seed of --fuzz (0 to ${MAX_SEED}; default a random one): the same seed
+draws the same bodies again` },
     strict: {
       help: `cases built on the kit's own reading of the contract (rules marked inferred
 or choice in the spec, the request-time window, the Content-Type) fail
@@ -89,6 +99,10 @@ export interface CliOptions {
   only?: string[];
   kind?: string;
   strict: boolean;
+  /** --fuzz: random valid bodies as acceptance cases (0: none). */
+  fuzz: number;
+  /** --seed of --fuzz; the CLI draws one when --fuzz is given without it, so a run always knows its seed. */
+  seed?: number;
   help: boolean;
 }
 
@@ -104,7 +118,7 @@ function onlyPatterns(raw: string): string[] {
 /** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { flags, help } = CLI.parse(argv);
-  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, help };
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, fuzz: 0, help };
   if (flags.target !== undefined) options.target = flags.target;
   if (flags.cases !== undefined) options.casesFile = flags.cases;
   if (flags.timeout !== undefined) {
@@ -113,6 +127,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (flags.concurrency !== undefined) options.concurrency = integerFlag("--concurrency", flags.concurrency, { min: 1, max: Number.MAX_SAFE_INTEGER, what: "cases" });
   if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
   if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, caseKindNames());
+  if (flags.fuzz !== undefined) options.fuzz = integerFlag("--fuzz", flags.fuzz, { min: 0, max: MAX_FUZZ, what: "cases", maxReason: "each is a request and a row of every report" });
+  if (flags.seed !== undefined) {
+    if (options.fuzz === 0) throw new UsageError("--seed: only with --fuzz N (N at least 1): it seeds the random bodies of --fuzz");
+    if (!/^[0-9]{1,10}$/.test(flags.seed) || Number(flags.seed) > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (fast-check's seeds are 32-bit), got "${flags.seed}"`);
+    options.seed = Number(flags.seed);
+  }
   return options;
 }
 

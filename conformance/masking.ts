@@ -53,7 +53,7 @@ const PERSONAL_FIELDS: Readonly<Record<string, (value: string) => string>> = {
 const maskOfKey = new Map<string, ((value: string) => string) | null>();
 
 /** The mask of a personal field name (own keys only: `constructor` or `__proto__` are not fields). */
-function personalMask(key: string): ((value: string) => string) | undefined {
+export function personalMask(key: string): ((value: string) => string) | undefined {
   let mask = maskOfKey.get(key);
   if (mask === undefined) {
     const name = key.toLowerCase();

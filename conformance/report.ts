@@ -27,12 +27,14 @@ export interface CaseReport {
   /** The request as sent, personal data masked and secrets removed. */
   request?: { headers: Record<string, string>; body: unknown };
   checks: CheckResult[];
-  /** The kind of case (conformance/kinds/): "documented", a test case of the spec; "refusal", a request the server must refuse. */
+  /** The kind of case (conformance/kinds/): "documented", a test case of the spec; "refusal", a request the server must refuse; "acceptance", a valid request the server must answer with a documented outcome. */
   kind: string;
   /** Why a skipped case was not judged. */
   reason?: string;
   /** Refusal cases: every rule the request breaks, `<field or header>:<rule>`. */
   breaks?: string[];
+  /** Acceptance cases: the body field or header changed, the kind of valid value (`maximum`, `leap-day`, `fuzz`) and the spec's keyword it stands on. */
+  varies?: { in: "body" | "header"; field: string; what: string; rule: string };
 }
 
 export interface Report {
@@ -41,6 +43,8 @@ export interface Report {
   durationMs: number;
   /** `warned`: passed cases with a warning (a check of severity warning that did not hold). */
   summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
+  /** A run with --fuzz N: how many random valid bodies, and the seed that draws them again (--seed). */
+  fuzz?: { count: number; seed: number };
   cases: CaseReport[];
 }
 

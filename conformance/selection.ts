@@ -14,6 +14,8 @@ export interface SelectionOptions {
   /** Derived requests are judged (which rules they break) as signed with these. */
   credentials: Credentials;
   encrypted?: boolean;
+  /** --fuzz N --seed S: N random valid bodies as acceptance cases. */
+  fuzz?: { count: number; seed: number };
 }
 
 function matches(pattern: string, id: string): boolean {
@@ -36,6 +38,7 @@ export function deriveContext(options: SelectionOptions): DeriveContext {
     base: { body: success.request.body as Record<string, unknown>, headers: success.request.headers },
     credentials: options.credentials,
     encrypted: options.encrypted === true,
+    ...(options.fuzz && options.fuzz.count > 0 ? { fuzz: options.fuzz } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ParsedBody } from "../answer.js";
 import type { ConformanceCase } from "../kinds/kind.js";
 import type { CheckResult } from "../report.js";
 import type { Exchange } from "../transport.js";
+import { accepted, documentedOutcome } from "./acceptance.js";
 import { alwaysError, type Check, type CheckContext, type CheckRun, type Severity } from "./check.js";
 import { code } from "./code.js";
 import { correlationEcho } from "./correlation.js";
@@ -23,7 +24,7 @@ export function registerCheck(check: Check): () => void {
   return () => registry.delete(check.name);
 }
 
-for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess]) registerCheck(check);
+for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, accepted, documentedOutcome]) registerCheck(check);
 
 export function checkNamed(name: string): Check {
   const check = registry.get(name);

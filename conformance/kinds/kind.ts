@@ -7,6 +7,30 @@ import type { CaseOverride } from "../catalog.js";
 import type { PersonalValue } from "../masking.js";
 import type { CaseReport } from "../report.js";
 
+/** What an acceptance case changes: one field or header, to one kind of valid value (report.json's `varies`). */
+export interface Varies {
+  in: "body" | "header";
+  /** The body field or header name; `body` for a fuzz case, whose every field is drawn at random. */
+  field: string;
+  /** The kind of value, as the id ends: `maximum`, `leap-day`, `278`, `fuzz`. */
+  what: string;
+  /** The spec's keyword whose edge the value stands on (its source makes the case an error or a warning). */
+  rule: string;
+}
+
+/** What the acceptance checks know of a case: the value sent in words and the answers a valid request may get. */
+export interface AcceptanceFacts {
+  varies: Varies;
+  /** The field, the kind of value and the value (personal values masked): `userId at its maximum 9999999999999999999`. */
+  description: string;
+  /** Each documented status with the codes documented for it, read from the spec's examples. */
+  outcomes: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Codes the spec ties to breaking a rule that this request keeps (code → rule): answering one refuses a valid value. */
+  ruleCodes: ReadonlyMap<string, string>;
+  /** Why the embedded Prism mock cannot judge the value itself (it reads numbers as doubles); said beside its verdict. */
+  mockNote?: string;
+}
+
 export interface Expectation {
   status: number;
   code: string | null;
@@ -27,6 +51,8 @@ export interface ConformanceCase {
   codeHoped?: boolean;
   /** Every rule the request breaks, `<field or header>:<rule>` (the refusal checks name them). */
   breaks?: readonly string[];
+  /** An acceptance case: what it varies and which answers are documented outcomes (the acceptance checks read it). */
+  acceptance?: AcceptanceFacts;
 }
 
 export interface EncryptionSettings {
@@ -57,6 +83,8 @@ export interface DeriveContext {
   /** Requests are judged (which rules they break) as signed with these. */
   credentials: Credentials;
   encrypted: boolean;
+  /** --fuzz N --seed S: N acceptance cases with random valid bodies drawn from the spec, reproducible by the seed. */
+  fuzz?: { count: number; seed: number };
 }
 
 /** How a kind's cases read in the terminal, report.html and junit.xml. */

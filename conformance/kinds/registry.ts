@@ -1,10 +1,12 @@
 // The kinds of case a run can hold, in the order a run sends them. A new kind is a module beside
-// these and one entry in BUILT_IN.
+// these and one entry in BUILT_IN. Acceptance cases (valid requests) go before the refusal cases: a
+// staging server that blocks a client after bad tokens or keys must not refuse them for that.
+import { acceptanceKind } from "./acceptance.js";
 import { documentedKind } from "./documented.js";
 import type { CaseKind, ConformanceCase } from "./kind.js";
 import { refusalKind } from "./refusal.js";
 
-const BUILT_IN: readonly CaseKind[] = [documentedKind, refusalKind];
+const BUILT_IN: readonly CaseKind[] = [documentedKind, acceptanceKind, refusalKind];
 
 const kinds: CaseKind[] = [...BUILT_IN];
 

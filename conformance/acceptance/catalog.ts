@@ -1,0 +1,176 @@
+// The acceptance cases: requests a server must accept, derived from the spec's rules (never a hand
+// list). Each is the base request (the `success` case after --cases overrides) with one field or
+// header changed to one valid value, signed over the exact bytes; `--fuzz N` adds N random valid
+// bodies. A valid request must get a documented outcome; which answers are documented is the spec's.
+import { stringifyJson } from "../../src/json.js";
+import { signedHeaders, type Credentials } from "../../src/signing.js";
+import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
+import { personalMask } from "../masking.js";
+import type { NotDerived } from "../refusal/catalog.js";
+import { baseHeaders, editHeaders, findHeader, type RefusalPlan } from "../refusal/request.js";
+import { documentJudge, kitJudge, type RuleJudge } from "../refusal/rule-judge.js";
+import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource, type SpecDocument } from "../refusal/spec-rules.js";
+import { fuzzBodies } from "./fuzz.js";
+import { codesForKeptRules, documentedOutcomes } from "./outcomes.js";
+import { letterCaseValues, validValues, type ValidValue } from "./valid-values.js";
+
+export interface AcceptanceCase extends ConformanceCase {
+  kind: "acceptance";
+  acceptance: AcceptanceFacts;
+  /** Where the rule the value stands on comes from (the spec's marks). */
+  source: RuleSource;
+  /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
+  warningOnly: boolean;
+  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed. */
+  plan: Extract<RefusalPlan, { kind: "body" } | { kind: "header" }>;
+  baseBody: Record<string, unknown>;
+  overrideHeaders: Record<string, string>;
+}
+
+export interface AcceptanceCatalog {
+  cases: AcceptanceCase[];
+  /** Rules (and values) that make no case, and why: the README's second table. */
+  notDerived: NotDerived[];
+}
+
+export interface AcceptanceOptions {
+  /** A spec document (parsed, integers lossless); default: the kit's own spec. */
+  doc?: SpecDocument;
+  /** Default: the kit's validators for the kit's spec, validators compiled from `doc` otherwise. */
+  judge?: RuleJudge;
+  /** The base request's plain body: the `success` case after --cases overrides. */
+  baseBody: Record<string, unknown>;
+  overrideHeaders?: Record<string, string>;
+  credentials: Credentials;
+  encrypted?: boolean;
+  fuzz?: { count: number; seed: number };
+}
+
+/**
+ * The headers the kit's signing writes, and why none takes another value: a credential, a value
+ * computed for the request, or a zone the spec names no list of. The correlation id is the kit's own
+ * per-request choice, so any value of its pattern is valid: it gets cases.
+ */
+const SIGNED_BY_THE_KIT: Readonly<Record<string, string>> = {
+  "x-km-user-aspid": "the provider's AspId (KONAPLATE_ASP_ID): no other value is valid",
+  "x-km-access-key": "the project's access key (KONAPLATE_ACCESS_KEY): no other value is valid",
+  "x-km-tran-token": "computed over the body sent: no other value is valid",
+  "x-km-tran-time": "the request time: another value breaks the time the token carries, or the server's clock",
+  "x-km-time-zone": "names the zone X-KM-Tran-Time is written in, and the spec lists no zones (its pattern is the kit's inference): no other value is known valid",
+  "x-km-crypto-key-id": "names the key of an encrypted body: sent in encrypted mode only, with KONAPLATE_CRYPTO_KEY_ID (its one valid length, 32)",
+};
+const FREE_HEADERS = new Set(["x-km-correlation-id"]);
+
+/** How a report may show a value: personal values masked, long runs of the mask shortened. */
+export function shownValue(field: string, value: unknown): string {
+  const text = typeof value === "string" ? value : stringifyJson(value);
+  const mask = personalMask(field);
+  return (mask ? mask(text) : text).replace(/\*{8,}/g, "*…*");
+}
+
+/** The embedded mock's Prism reads JSON numbers as doubles: a bigint past 2^53-1 reads as its nearest double there. */
+function doubleNote(values: readonly [string, unknown][]): string | undefined {
+  const big = values.filter(([, v]) => typeof v === "bigint" && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)));
+  if (!big.length) return undefined;
+  const said = big.map(([field, v]) => (BigInt(Number(v)) === v ? `${field} ${String(v)}` : `${field} ${String(v)} reads as ${BigInt(Number(v))}`)).join(", ");
+  return `the embedded Prism mock reads JSON numbers as doubles, exact only up to 2^53 (${said}): the kit's exact validator in front of it judged the digits sent`;
+}
+
+const newlyBroken = (judged: readonly string[], base: ReadonlySet<string>) => [...new Set(judged)].filter((b) => !base.has(b));
+
+export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCatalog {
+  const doc = options.doc ?? kitSpecDocument();
+  const judge = options.judge ?? (options.doc ? documentJudge(doc) : kitJudge);
+  const rules = readSpecRules(doc);
+  const outcomes = documentedOutcomes(doc);
+  const baseBody = options.baseBody;
+  const overrideHeaders = options.overrideHeaders ?? {};
+  const cases: AcceptanceCase[] = [];
+  const notDerived: NotDerived[] = [];
+
+  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
+    const warningOnly = KIT_READING.has(source);
+    const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: codesForKeptRules(rules.codes, judge.body(body)), ...(mockNote ? { mockNote } : {}) };
+    return {
+      kind: "acceptance",
+      id,
+      title: warningOnly ? `${description} (the edge of an ${source} rule: warning only)` : description,
+      // Accepted: a documented outcome of either status passes (the checks read `acceptance.outcomes`).
+      expected: { status: 200, code: null },
+      acceptance,
+      source,
+      warningOnly,
+      plan,
+      baseBody,
+      overrideHeaders,
+    };
+  };
+
+  // Headers: judged on a sample signed like the real request (same credentials and body).
+  const context = { credentials: options.credentials, ...(options.encrypted ? { encryption: { cryptoKeyId: "0".repeat(32), serverPublicKey: "" } } : {}) };
+  const sample = baseHeaders(context, stringifyJson(baseBody), overrideHeaders, new Date());
+  const baseHeaderBreaks = new Set(judge.headers(sample));
+  const written = new Set(Object.keys(signedHeaders({ ...options.credentials, cryptoKeyId: "0".repeat(32) }, "{}")).map((k) => k.toLowerCase()));
+  for (const h of rules.headers) {
+    const key = h.name.toLowerCase();
+    if (written.has(key) && !FREE_HEADERS.has(key)) {
+      notDerived.push({ target: h.name, rule: "value", why: SIGNED_BY_THE_KIT[key] ?? "written by the kit's signing: no other value is valid" });
+      continue;
+    }
+    const sent = findHeader(sample, h.name);
+    const current = sent === undefined ? h.example : sample[sent];
+    if (current === undefined) {
+      notDerived.push({ target: h.name, rule: "value", why: "not sent by default and the spec gives no example value to vary" });
+      continue;
+    }
+    const breaksWith = (value: string) => newlyBroken(judge.headers(editHeaders(sample, h.name, { op: "set", value })), baseHeaderBreaks);
+    const extra = FREE_HEADERS.has(key) ? letterCaseValues(current, (v) => breaksWith(v).length === 0) : [];
+    const { values, omitted } = validValues(h.schema, h.rules, current, extra);
+    for (const o of omitted) notDerived.push({ target: h.name, rule: o.rule, why: o.why });
+    for (const v of values) {
+      const edit = v.edit ?? { op: "set" as const, value: v.value };
+      const broken = newlyBroken(judge.headers(editHeaders(sample, h.name, edit)), baseHeaderBreaks);
+      if (broken.length) {
+        notDerived.push({ target: h.name, rule: v.what, why: `the kit's ${v.what} value breaks ${broken.join(", ")}` });
+        continue;
+      }
+      const varies: Varies = { in: "header", field: h.name, what: v.what, rule: v.rule };
+      cases.push(make(`accept:header:${h.name}:${v.what}`, varies, `${h.name} ${v.phrase(shownValue(h.name, v.value))}`, h.sources[v.rule] ?? "seed", { kind: "header", header: h.name, edit }, baseBody));
+    }
+  }
+
+  // Body: each field, one valid value at a time.
+  const baseBodyBreaks = new Set(judge.body(baseBody));
+  for (const f of rules.fields) {
+    const { values, omitted } = validValues(f.schema, f.rules, baseBody[f.field]);
+    for (const o of omitted) notDerived.push({ target: f.field, rule: o.rule, why: o.why });
+    for (const v of values) {
+      const body = { ...baseBody, [f.field]: v.value };
+      const broken = newlyBroken(judge.body(body), baseBodyBreaks);
+      if (broken.length) {
+        notDerived.push({ target: f.field, rule: v.what, why: `the kit's ${v.what} value breaks ${broken.join(", ")}` });
+        continue;
+      }
+      const varies: Varies = { in: "body", field: f.field, what: v.what, rule: v.rule };
+      cases.push(make(`accept:body:${f.field}:${v.what}`, varies, `${f.field} ${v.phrase(shownValue(f.field, v.value))}`, f.sources[v.rule] ?? "seed", { kind: "body", body }, body, doubleNote([[f.field, v.value]])));
+    }
+  }
+
+  // --fuzz: random valid bodies, every field drawn from its schema.
+  const fuzz = options.fuzz;
+  if (fuzz && fuzz.count > 0) {
+    const bodies = fuzzBodies(rules.fields, baseBody, fuzz.count, fuzz.seed, (body) => judge.body(body).length === 0);
+    bodies.forEach((body, i) => {
+      const n = String(i + 1);
+      const summary = rules.fields.map((f) => `${f.field} ${shownValue(f.field, body[f.field])}`).join(", ");
+      const varies: Varies = { in: "body", field: "body", what: "fuzz", rule: "schema" };
+      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed}): ${summary}`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body))));
+    });
+  }
+  return { cases, notDerived };
+}
+
+/** The body a case sends (the base body for a header case). */
+export const acceptanceBody = (kase: AcceptanceCase): Record<string, unknown> => (kase.plan.kind === "body" ? (kase.plan.body as Record<string, unknown>) : kase.baseBody);
+
+export type { ValidValue };
