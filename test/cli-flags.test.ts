@@ -103,18 +103,29 @@ describe("defineCli", () => {
 
 describe("conformance flags", () => {
   it("keeps every documented flag and default", () => {
-    expect(parseArgs([])).toEqual({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: false, help: false });
+    expect(parseArgs([])).toEqual({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: false, fuzz: 0, help: false });
     expect(
-      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "refusal", "--strict", "-h"]),
-    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "refusal", strict: true, help: true });
+      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "refusal", "--strict", "--fuzz", "20", "--seed=7", "-h"]),
+    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "refusal", strict: true, fuzz: 20, seed: 7, help: true });
   });
 
-  it("--kind takes documented or refusal; --only takes ids and prefixes ending in *", () => {
+  it("--kind takes documented, acceptance or refusal; --only takes ids and prefixes ending in *", () => {
     expect(parseArgs(["--kind=documented"]).kind).toBe("documented");
-    expect(usageError(() => parseArgs(["--kind", "all"]))).toBe('--kind must be one of documented, refusal, got "all"');
+    expect(usageError(() => parseArgs(["--kind", "all"]))).toBe('--kind must be one of documented, acceptance, refusal, got "all"');
     expect(parseArgs(["--only", "002_*,success,*"]).only).toEqual(["002_*", "success", "*"]);
     expect(usageError(() => parseArgs(["--only", "002*_1"]))).toBe('--only: "002*_1" may hold * only at its end (a prefix such as 002_*)');
     expect(usageError(() => parseArgs(["--only", ","]))).toBe("--only needs at least one case id");
+  });
+
+  it("--fuzz takes 0 to 10000 cases; --seed a 32-bit seed, and only with --fuzz", () => {
+    expect(parseArgs(["--fuzz", "0"]).fuzz).toBe(0);
+    expect(parseArgs(["--fuzz=10000", "--seed", "4294967295"])).toMatchObject({ fuzz: 10_000, seed: 4_294_967_295 });
+    expect(usageError(() => parseArgs(["--fuzz", "10001"]))).toBe('--fuzz must be at most 10000 cases (each is a request and a row of every report), got "10001"');
+    expect(usageError(() => parseArgs(["--fuzz", "-1"]))).toMatch(/^--fuzz /);
+    expect(usageError(() => parseArgs(["--seed", "7"]))).toBe("--seed: only with --fuzz N (N at least 1): it seeds the random bodies of --fuzz");
+    expect(usageError(() => parseArgs(["--fuzz", "0", "--seed", "7"]))).toMatch(/^--seed: only with --fuzz N/);
+    expect(usageError(() => parseArgs(["--fuzz", "5", "--seed", "4294967296"]))).toBe('--seed must be a whole number from 0 to 4294967295 (fast-check\'s seeds are 32-bit), got "4294967296"');
+    expect(usageError(() => parseArgs(["--fuzz", "5", "--seed", "1e3"]))).toMatch(/^--seed must be a whole number/);
   });
 
   it("refuses a --timeout Node's timers cannot wait for, and keeps the largest one they can", () => {

@@ -48,13 +48,15 @@ describe("against the embedded Prism mock (no --target)", () => {
     run = await runCli([], {});
   });
 
-  it("passes all 13 documented cases and every refusal case it can judge, skips the rest and exits 0", () => {
+  it("passes all 13 documented cases, every acceptance case and every refusal case it can judge, skips the rest and exits 0", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const refusal = selectRun({ credentials: MOCK_CREDENTIALS, kind: "refusal" });
+    const acceptance = selectRun({ credentials: MOCK_CREDENTIALS, kind: "acceptance" });
     const skipped = refusal.filter((c) => isRefusalCase(c) && c.mockCannotJudge).length;
     expect(skipped).toBeGreaterThan(0);
-    const total = 13 + refusal.length;
+    expect(acceptance.length).toBeGreaterThan(0);
+    const total = 13 + acceptance.length + refusal.length;
     // The mock refuses with a problem+json naming the violations, no Konaplate envelope: each judged
     // refusal case warns that no code came back (but the one whose code the spec names, which the
     // mock answers with that code), and the documented cases warn of nothing.

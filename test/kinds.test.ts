@@ -74,7 +74,7 @@ describe("a kind of case registered by a module of its own", () => {
 
   it("is selected, sent, judged by its checks and reported in every report, with nothing else changed", async () => {
     register();
-    expect(caseKinds().map((k) => k.name)).toEqual(["documented", "refusal", "probe"]);
+    expect(caseKinds().map((k) => k.name)).toEqual(["documented", "acceptance", "refusal", "probe"]);
     expect(parseArgs(["--kind", "probe"]).kind).toBe("probe");
     const cases = selectRun({ credentials: CREDENTIALS, kind: "probe" });
     expect(cases.map((c) => c.id)).toEqual(["probe:bank:003", "probe:bank:088"]);
@@ -105,8 +105,8 @@ describe("a kind of case registered by a module of its own", () => {
   it("takes nothing with it when it goes: the registry is as before", () => {
     register();
     unregister.splice(0).forEach((off) => off());
-    expect(caseKinds().map((k) => k.name)).toEqual(["documented", "refusal"]);
-    expect(() => parseArgs(["--kind", "probe"])).toThrow(/--kind must be one of documented, refusal, got "probe"/);
+    expect(caseKinds().map((k) => k.name)).toEqual(["documented", "acceptance", "refusal"]);
+    expect(() => parseArgs(["--kind", "probe"])).toThrow(/--kind must be one of documented, acceptance, refusal, got "probe"/);
     expect(() => selectRun({ credentials: CREDENTIALS, only: ["probe:*"] })).toThrow(/unknown case id probe:\*/);
   });
 

@@ -11,6 +11,7 @@ import { kitSpecDocument, type SpecDocument } from "../conformance/refusal/spec-
 import { runConformance } from "../conformance/runner.js";
 import { deriveContext, selectRun } from "../conformance/selection.js";
 import { refusalCasesFor } from "../conformance/kinds/refusal.js";
+import { acceptanceCasesFor } from "../conformance/kinds/acceptance.js";
 import { notDerivedTable, refusalTable } from "../conformance/refusal/readme-table.js";
 import type { CaseReport, Report } from "../conformance/report.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -135,10 +136,12 @@ describe("derivation from the spec", () => {
 });
 
 describe("selection: --kind and --only with a trailing *", () => {
-  it("runs both kinds by default, documented first", () => {
+  it("runs every kind by default, documented first, refusal cases last", () => {
     const run = selectRun({ credentials: CREDENTIALS });
     expect(run.slice(0, CASE_IDS.length).map((c) => c.id)).toEqual([...CASE_IDS]);
-    expect(run.length).toBe(CASE_IDS.length + derive().cases.length);
+    const accepting = acceptanceCasesFor(deriveContext({ credentials: CREDENTIALS }));
+    expect(run.length).toBe(CASE_IDS.length + accepting.length + derive().cases.length);
+    expect(run.slice(-derive().cases.length).map((c) => c.id)).toEqual(ids(derive().cases));
   });
 
   it("picks one kind, or a prefix", () => {
@@ -221,7 +224,7 @@ describe("against a faithful stand-in", () => {
     expect(run.report!.cases[0]!.kind).toBe("documented");
     const junit = run.files["junit.xml"]!;
     expect(xmlProblems(junit)).toEqual([]);
-    expect(junit.match(/<testsuite /g)).toHaveLength(2);
+    expect(junit.match(/<testsuite /g)).toHaveLength(3);
     expect(junit).toContain('<testsuite name="konaplate.conformance.refusal"');
     expect(run.files["report.html"]).toContain('<h2 id="refusal-cases">Refusal cases</h2>');
     expect(run.stdout).toContain("Refusal cases");
@@ -401,8 +404,10 @@ describe("encrypted mode and --help", () => {
   it("--help says how many requests a full run sends", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
-    const total = CASE_IDS.length + derive().cases.length;
-    expect(run.stdout).toContain(`A full run sends ${total} requests, one per case: ${CASE_IDS.length} documented and ${total - CASE_IDS.length} refusal cases`);
+    const refusal = derive().cases.length;
+    const accepting = acceptanceCasesFor(deriveContext({ credentials: CREDENTIALS })).length;
+    const total = CASE_IDS.length + accepting + refusal;
+    expect(run.stdout).toContain(`A full run sends ${total} requests, one per case: ${CASE_IDS.length} documented, ${accepting} acceptance and ${refusal} refusal cases`);
     expect(run.stdout).toContain("--kind KIND");
   });
 });

@@ -280,7 +280,8 @@ describe("the client and the conformance suite against the sandbox", () => {
     expect(result).toMatchObject({ status: 400, code: "002_007" });
   });
 
-  const documentedOf = (run: Awaited<ReturnType<typeof runCli>>) => run.report!.cases.filter((c) => !c.id.startsWith("refuse:"));
+  const documentedOf = (run: Awaited<ReturnType<typeof runCli>>) => run.report!.cases.filter((c) => c.kind === "documented");
+  const acceptanceOf = (run: Awaited<ReturnType<typeof runCli>>) => run.report!.cases.filter((c) => c.kind === "acceptance");
 
   it("npm run conformance --target <sandbox> passes every case, the 13 documented ones with no correlation warnings", async () => {
     const run = await runCli(["--target", plainUrl], TEST_ENV);
@@ -289,6 +290,9 @@ describe("the client and the conformance suite against the sandbox", () => {
     expect(run.code).toBe(0);
     expect(documentedOf(run).map((c) => c.id)).toEqual(CASES.map((c) => c.id));
     expect(documentedOf(run).every((c) => c.checks.every((k) => k.ok))).toBe(true);
+    // The faithful reference of the acceptance cases: a documented outcome for every valid value, no warning.
+    expect(acceptanceOf(run).length).toBeGreaterThan(40);
+    expect(acceptanceOf(run).filter((c) => !c.checks.every((k) => k.ok)).map((c) => c.id)).toEqual([]);
   });
 
   it("npm run conformance in encrypted mode passes every case against the encrypting sandbox", async () => {
@@ -297,6 +301,7 @@ describe("the client and the conformance suite against the sandbox", () => {
     expect(run.code).toBe(0);
     expect(documentedOf(run)).toHaveLength(CASES.length);
     expect(documentedOf(run).every((c) => c.checks.every((k) => k.ok))).toBe(true);
+    expect(acceptanceOf(run).filter((c) => !c.checks.every((k) => k.ok)).map((c) => c.id)).toEqual([]);
   });
 
   // The refusal cases (conformance/refusal/) break one rule each; the sandbox must refuse every one.
