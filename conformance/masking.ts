@@ -234,6 +234,10 @@ export interface PersonalValue {
 /** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
 export const MAX_REPORT_STRING = 8_192;
 
+/** Stands for a sent number while a text is searched: a private-use character, neither a digit nor a separator. */
+const PLAIN_HELD = "\uE000";
+const PLAIN_HELD_ALL = new RegExp(PLAIN_HELD, "g");
+
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
 /**
@@ -248,8 +252,14 @@ export class Scrubber {
   private readonly joinedFound = new Map<string, Sought[]>();
   /** Matches squeezed text that holds any sought value: one automaton instead of a search per value. */
   private readonly anySought: RegExp;
+  /**
+   * Numbers sent outside personal fields (a userId): a run of digits equal to one is that number,
+   * never a personal value inside it (userId 9999999999999999999 holds the account 999999999999).
+   */
+  private readonly plain: ReadonlySet<string>;
 
-  constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = []) {
+  constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = [], plain: readonly string[] = []) {
+    this.plain = new Set(plain.filter((p) => /^[0-9]{6,}$/.test(p)));
     const seen = new Set<string>();
     const add = (raw: string, replacement: string, spellings: (raw: string) => string) => {
       if (seen.has(raw)) return;
@@ -290,6 +300,18 @@ export class Scrubber {
   /** Which sought values squeezed `plain` text holds; one scan answers the usual "none". */
   private soughtIn(plain: string): Sought[] {
     return this.anySought.test(plain) ? this.sought.filter((x) => plain.includes(x.squeezed)) : [];
+  }
+
+  /** Numbers of a request body outside its personal fields (userId), for the Scrubber constructor. */
+  static plainNumbers(body: unknown): string[] {
+    const out: string[] = [];
+    const walk = (node: unknown) => {
+      if (typeof node === "number" || typeof node === "bigint") out.push(String(node));
+      else if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") for (const [key, value] of Object.entries(node)) if (!personalMask(key)) walk(value);
+    };
+    walk(body);
+    return out;
   }
 
   /** Personal values of a request body, for the Scrubber constructor. */
@@ -361,6 +383,21 @@ export class Scrubber {
   }
 
   private scrubText(value: string): string {
+    // A sent number written whole is set aside while the rest is searched, then put back.
+    const held = this.holdPlain(value);
+    if (!held) return this.searched(value);
+    return this.searched(held.text).replace(PLAIN_HELD_ALL, () => held.numbers.shift() ?? "");
+  }
+
+  /** `text` with each run of digits that is a sent plain number replaced by PLAIN_HELD, and those numbers in order. */
+  private holdPlain(text: string): { text: string; numbers: string[] } | undefined {
+    if (!this.plain.size || !/[0-9]{6}/.test(text) || text.includes(PLAIN_HELD)) return undefined;
+    const numbers: string[] = [];
+    const rest = text.replace(/[0-9]+/g, (run) => (this.plain.has(run) ? (numbers.push(run), PLAIN_HELD) : run));
+    return numbers.length ? { text: rest, numbers } : undefined;
+  }
+
+  private searched(value: string): string {
     const decoded = decodeLayers(value);
     const found = this.present(value, decoded);
     if (!found.length) return this.hidden(value, decoded, 0) ? ENCODED_MARKER : value;
@@ -434,11 +471,15 @@ export class Scrubber {
   /** A value split over sibling fields (`"333015"`, `"555557"`): each part becomes ENCODED_MARKER. */
   private splitAcross(items: unknown[]): unknown[] {
     const spans: { index: number; start: number; end: number }[] = [];
+    const parts: string[] = [];
     let joined = "";
     items.forEach((item, index) => {
       if (!isLeaf(item)) return;
+      // A sent number is no part of a personal value split over siblings.
+      const part = this.holdPlain(String(item))?.text ?? String(item);
       const start = joined.length;
-      joined += String(item);
+      joined += part;
+      parts.push(part);
       spans.push({ index, start, end: joined.length });
     });
     if (spans.length < 2) return items;
@@ -446,7 +487,7 @@ export class Scrubber {
     // The same sibling values recur (a case's request is masked before its answer and again after).
     let found = this.joinedFound.get(joined);
     if (found === undefined) {
-      found = this.soughtIn(this.squeezedJoin(items, joined));
+      found = this.soughtIn(this.squeezedJoin(parts, joined));
       if (joined.length <= 2_048 && this.joinedFound.size < 10_000) this.joinedFound.set(joined, found);
     }
     if (!found.length) return items;
@@ -466,12 +507,10 @@ export class Scrubber {
    * `\\n` or `<br>` that could span two parts, no compatibility form to fold across a boundary).
    * The same header values, severities and check names recur in every case, so a leaf is squeezed once.
    */
-  private squeezedJoin(items: readonly unknown[], joined: string): string {
+  private squeezedJoin(parts: readonly string[], joined: string): string {
     if (/[^\x00-\x7f]|\\|</.test(joined)) return squeeze(joined);
     let out = "";
-    for (const item of items) {
-      if (!isLeaf(item)) continue;
-      const part = String(item);
+    for (const part of parts) {
       let squeezed = this.squeezedLeaves.get(part);
       if (squeezed === undefined) {
         squeezed = squeeze(part);

@@ -137,17 +137,20 @@ function unsentReport(kase: ConformanceCase, run: RunContext, reason: string): C
 }
 
 /** Every value any case of the run sends, so an answer echoing another case's data is masked too. */
-function sentValues(cases: readonly ConformanceCase[], credentials: Credentials): { secrets: string[]; personal: PersonalValue[] } {
+function sentValues(cases: readonly ConformanceCase[], credentials: Credentials): { secrets: string[]; personal: PersonalValue[]; plain: string[] } {
   const secrets: string[] = [];
   const personal: PersonalValue[] = [];
+  const plain: string[] = [];
   for (const kase of cases) {
     const kind = kindOf(kase);
-    personal.push(...Scrubber.personalValues(kind.requestBody(kase)));
+    const body = kind.requestBody(kase);
+    personal.push(...Scrubber.personalValues(body));
+    plain.push(...Scrubber.plainNumbers(body));
     const extra = kind.sentValues?.(kase, credentials);
     secrets.push(...(extra?.secrets ?? []));
     personal.push(...(extra?.personal ?? []));
   }
-  return { secrets, personal };
+  return { secrets, personal, plain };
 }
 
 async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseReport> {
@@ -179,7 +182,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   }
   const cases = options.cases ?? selectCases();
   const sent = sentValues(cases, options.credentials);
-  const scrub = new Scrubber([options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey, ...sent.secrets], sent.personal);
+  const scrub = new Scrubber([options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey, ...sent.secrets], sent.personal, sent.plain);
   const mock = options.mock === true;
   const run: RunContext = {
     options,

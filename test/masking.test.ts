@@ -139,6 +139,27 @@ describe("Scrubber.shown", () => {
   });
 });
 
+describe("numbers sent outside personal fields", () => {
+  // The spec's 002_007 account is twelve nines; the largest userId is nineteen: the id holds the account.
+  const sent = [{ userId: 9999999999999999999n, userName: NAME, bankAccount: "999999999999" }];
+  const plainAware = new Scrubber([], sent.flatMap((b) => Scrubber.personalValues(b)), sent.flatMap((b) => Scrubber.plainNumbers(b)));
+
+  it("are kept whole where written whole, while the personal value inside them is still masked anywhere else", () => {
+    expect(Scrubber.plainNumbers(sent[0])).toEqual(["9999999999999999999"]);
+    expect(plainAware.text("userId at its maximum 9999999999999999999: answered 400")).toBe("userId at its maximum 9999999999999999999: answered 400");
+    expect(plainAware.shown({ userId: 9999999999999999999n, bankAccount: "999999999999", note: "acct 999999999999" })).toEqual({
+      userId: 9999999999999999999n,
+      bankAccount: "********9999",
+      note: "acct ********9999",
+    });
+    // A longer run, or the account beside the id, is not the number sent.
+    expect(plainAware.text("99999999999999999990")).not.toContain("99999999999999999990");
+    expect(plainAware.text("9999999999999999999 999999999999")).toBe("9999999999999999999 ********9999");
+    // Without the plain number the id reads as the account inside it (the old behaviour, on the safe side).
+    expect(new Scrubber([], Scrubber.personalValues(sent[0])).text("9999999999999999999")).not.toBe("9999999999999999999");
+  });
+});
+
 describe("escapeControls", () => {
   it("makes ESC, OSC, BEL, CR, C1 and bidi characters visible; keeps line breaks only in multi-line text", () => {
     const hostile = "\u001b[2J\u001b]0;title\u0007\r\n13 passed\u009b31m\u202e\u2066";

@@ -117,15 +117,16 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
       notDerived.push({ target: h.name, rule: "value", why: SIGNED_BY_THE_KIT[key] ?? "written by the kit's signing: no other value is valid" });
       continue;
     }
+    // A header not sent by default (an optional one) is sent at its valid values, built on the spec's example where one is needed.
     const sent = findHeader(sample, h.name);
     const current = sent === undefined ? h.example : sample[sent];
-    if (current === undefined) {
-      notDerived.push({ target: h.name, rule: "value", why: "not sent by default and the spec gives no example value to vary" });
+    const breaksWith = (value: string) => newlyBroken(judge.headers(editHeaders(sample, h.name, { op: "set", value })), baseHeaderBreaks);
+    const extra = FREE_HEADERS.has(key) && current !== undefined ? letterCaseValues(current, (v) => breaksWith(v).length === 0) : [];
+    const { values, omitted } = validValues(h.schema, h.rules, current, extra);
+    if (!values.length && current === undefined) {
+      notDerived.push({ target: h.name, rule: "value", why: "not sent by default, and neither its rules nor an example in the spec give a value to send" });
       continue;
     }
-    const breaksWith = (value: string) => newlyBroken(judge.headers(editHeaders(sample, h.name, { op: "set", value })), baseHeaderBreaks);
-    const extra = FREE_HEADERS.has(key) ? letterCaseValues(current, (v) => breaksWith(v).length === 0) : [];
-    const { values, omitted } = validValues(h.schema, h.rules, current, extra);
     for (const o of omitted) notDerived.push({ target: h.name, rule: o.rule, why: o.why });
     for (const v of values) {
       const edit = v.edit ?? { op: "set" as const, value: v.value };

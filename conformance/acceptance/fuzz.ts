@@ -37,7 +37,7 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   const format = typeof schema.format === "string" ? FORMAT_ARBITRARIES[schema.format] : undefined;
   if (format) return format();
   if (typeof schema.pattern === "string") {
-    return fc.stringMatching(new RegExp(schema.pattern, "u"), maxLength === undefined ? {} : { maxLength }).filter((s) => codePoints(s) >= minLength);
+    return fc.stringMatching(new RegExp(schema.pattern, "u"), { size: "max", ...(maxLength === undefined ? {} : { maxLength }) }).filter((s) => codePoints(s) >= minLength);
   }
   return fc.string({ unit: NAME_CHARACTER, minLength, ...(maxLength === undefined ? {} : { maxLength }), size: "max" });
 }

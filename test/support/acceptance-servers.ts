@@ -1,0 +1,122 @@
+// Stand-ins for acceptance cases: the faithful server (the sandbox), a faithful one that answers other
+// documented codes than the sandbox does, and over-strict ones that each refuse, or crash on, one
+// kind of value the contract allows, the way real servers do (an id column of 64 bits, a name column
+// of 50 bytes, a bank missing from a table, a leap-year rule got wrong, ...). Each answers every
+// documented case (and refuses every refusal case) like the faithful server, so only acceptance
+// cases can tell them apart.
+import { CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
+import { defaultOutcome, startFaithfulServer, type Answer, type FaithfulServer, type ReceivedRequest } from "./faithful-server.js";
+import { CLOCK_WINDOW_MS, type StandInCredentials } from "./refusal-servers.js";
+
+/** How a stand-in departs from the contract (or, for the faithful variant, only from the sandbox's choice of documented code). */
+export type AcceptanceFlaw =
+  /** userId held in a signed 64-bit integer: crashes (500) past 2^63-1. */
+  | "int64-user-id"
+  /** userId held in a double and checked to be a safe integer: refuses past 2^53-1 with an undocumented code. */
+  | "safe-integer-user-id"
+  /** userId held in a signed 32-bit integer: refuses past 2^31-1 with 422. */
+  | "int32-user-id"
+  /** A name column of 50 bytes (about 16 Hangul letters): refuses a longer name with 422. */
+  | "short-name-column"
+  /** Bank 278 (Shinhan Investment) missing from its table: refuses it with an undocumented code. */
+  | "missing-bank"
+  /** Checks names against Hangul syllables (가-힣): refuses decomposed jamo as sent by macOS. */
+  | "composed-hangul-only"
+  /** Leap years by `year % 4 == 0 && year % 100 != 0` alone: refuses 29 February 2000. */
+  | "naive-leap-year"
+  /** bankAccount held in a 64-bit integer: refuses 20 digits with the spec's 002_001 (its code for a bad account). */
+  | "numeric-account"
+  /** Names stored as 3-byte UTF-8 (utf8mb3): crashes (500) on a character outside the BMP. */
+  | "utf8mb3-names"
+  /** A one-letter name is refused with a generic "invalid request" code the spec does not document. */
+  | "invalid-request-code"
+  /** Refuses a correlation id with capital hex letters (its own ids are lower case). */
+  | "lower-case-correlation-id"
+  /** Warning only (the range is the kit's reading): refuses birth years before 1900 or after 2100 with an undocumented code. */
+  | "birth-years-1900-2100"
+  /** Faithful: answers other documented codes than the sandbox (002_003 for a name it does not know, 002_005 for a birth date, 002_004 for a bank). */
+  | "other-documented-codes";
+
+const envelope = (code: DocumentedCode) => ({ response: { code, description: CODE_MESSAGES[code].message } });
+const undocumented = (status: number, code: string, description: string): Answer => ({ status, body: { response: { code, description } } });
+const crash = (): Answer => ({ status: 500, body: { response: { code: "999_500", description: "Internal server error" } } });
+
+interface Body {
+  userId?: unknown;
+  userName?: unknown;
+  birthDate?: unknown;
+  bankCode?: unknown;
+  bankAccount?: unknown;
+}
+
+const big = (v: unknown) => (typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v)) ? BigInt(v) : undefined);
+
+function isLeapNaive(year: number): boolean {
+  return year % 4 === 0 && year % 100 !== 0;
+}
+
+/** The flaw's answer where the stand-in departs from the sandbox; undefined where it answers as the sandbox does. */
+function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer): Answer | undefined {
+  const body = request.body as Body;
+  const id = big(body.userId);
+  const name = typeof body.userName === "string" ? body.userName : "";
+  const date = typeof body.birthDate === "string" ? body.birthDate : "";
+  switch (flaw) {
+    case "int64-user-id":
+      return id !== undefined && id > 2n ** 63n - 1n ? crash() : undefined;
+    case "safe-integer-user-id":
+      return id !== undefined && id > BigInt(Number.MAX_SAFE_INTEGER) ? undocumented(400, "001_001", "Invalid request: userId") : undefined;
+    case "int32-user-id":
+      return id !== undefined && id > 2n ** 31n - 1n ? undocumented(422, "001_422", "userId out of range") : undefined;
+    case "short-name-column":
+      return Buffer.byteLength(name, "utf8") > 50 ? undocumented(422, "001_422", "userName too long") : undefined;
+    case "missing-bank":
+      return body.bankCode === "278" ? undocumented(400, "003_001", "Unknown bank code") : undefined;
+    case "composed-hangul-only":
+      return /[\u1100-\u11FF]/.test(name) ? undocumented(400, "001_002", "userName has invalid characters") : undefined;
+    case "naive-leap-year": {
+      const [year, month, day] = [Number(date.slice(0, 4)), date.slice(4, 6), date.slice(6, 8)];
+      return month === "02" && day === "29" && !isLeapNaive(year) ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
+    }
+    case "numeric-account":
+      return typeof body.bankAccount === "string" && body.bankAccount.length > 19 ? { status: 400, body: envelope("002_001") } : undefined;
+    case "utf8mb3-names":
+      return Array.from(name).some((c) => c.codePointAt(0)! > 0xffff) ? crash() : undefined;
+    case "invalid-request-code":
+      return Array.from(name).length === 1 ? undocumented(400, "400_000", "Invalid request") : undefined;
+    case "lower-case-correlation-id":
+      return /[A-F]/.test(request.headers["x-km-correlation-id"] ?? "") ? undocumented(400, "001_400", "Invalid X-KM-Correlation-Id") : undefined;
+    case "birth-years-1900-2100": {
+      const year = Number(date.slice(0, 4));
+      return year < 1900 || year > 2100 ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
+    }
+    case "other-documented-codes": {
+      // Still documented outcomes, for another reading of who the member is.
+      if ((sandbox.body as { response?: { code?: string } }).response?.code !== "002_007") return undefined;
+      if (body.userName !== "김코나") return { status: 400, body: envelope("002_003") };
+      if (body.birthDate !== "19751112") return { status: 400, body: envelope("002_005") };
+      if (body.bankCode !== "003") return { status: 400, body: envelope(body.bankCode === "004" ? "002_006" : "002_004") };
+      return undefined;
+    }
+  }
+}
+
+/** A request the sandbox would answer with a documented outcome: everything about it is in order. */
+const inOrder = (r: ReceivedRequest) => {
+  const v = r.verdict;
+  return v.tokenOk && v.contentTypeOk && v.credentialsOk && v.clockOk && !v.headerViolations.length && !v.bodyViolations.length && r.body !== undefined;
+};
+
+/** The faithful server (flaw undefined: the sandbox itself) or a stand-in with the given flaw. */
+export function startAcceptanceStandIn(flaw: AcceptanceFlaw | undefined, creds: StandInCredentials): Promise<FaithfulServer> {
+  return startFaithfulServer({
+    secretKey: creds.secretKey,
+    credentials: { accessKey: creds.accessKey, aspId: creds.aspId },
+    clockWindowMs: CLOCK_WINDOW_MS,
+    ...(flaw === undefined
+      ? {}
+      : {
+          respond: (request: ReceivedRequest) => (inOrder(request) ? flawed(flaw, request, defaultOutcome(request)) : undefined),
+        }),
+  });
+}
