@@ -52,6 +52,7 @@ const HANGUL = "홍길동";
 const MEMBER_TEXT: readonly { what: string; value: string; phrase: string }[] = [
   { what: "mixed-script", value: "김Anna", phrase: "in Hangul and Latin letters" },
   { what: "inner-space", value: "홍 길동", phrase: "with a space inside" },
+  { what: "punctuation", value: "O'Neil-Kim", phrase: "in Latin letters with an apostrophe and a hyphen, as foreign members' names are" },
   { what: "decomposed", value: "홍길동".normalize("NFD"), phrase: "in decomposed Hangul (NFD jamo, as macOS sends typed Hangul)" },
   { what: "non-bmp", value: "홍𠮷동", phrase: "with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units)" },
 ];

@@ -30,6 +30,8 @@ export type AcceptanceFlaw =
   | "utf8mb3-names"
   /** A one-letter name is refused with a generic "invalid request" code the spec does not document. */
   | "invalid-request-code"
+  /** A web application firewall in front: a name with an apostrophe looks like SQL injection, 403 and an HTML page. */
+  | "firewall-apostrophe"
   /** Refuses a correlation id with capital hex letters (its own ids are lower case). */
   | "lower-case-correlation-id"
   /** Warning only (the range is the kit's reading): refuses birth years before 1900 or after 2100 with an undocumented code. */
@@ -84,6 +86,8 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       return Array.from(name).some((c) => c.codePointAt(0)! > 0xffff) ? crash() : undefined;
     case "invalid-request-code":
       return Array.from(name).length === 1 ? undocumented(400, "400_000", "Invalid request") : undefined;
+    case "firewall-apostrophe":
+      return name.includes("'") ? { status: 403, body: "<html><body><h1>403 Forbidden</h1>Request blocked.</body></html>", headers: { "content-type": "text/html" } } : undefined;
     case "lower-case-correlation-id":
       return /[A-F]/.test(request.headers["x-km-correlation-id"] ?? "") ? undocumented(400, "001_400", "Invalid X-KM-Correlation-Id") : undefined;
     case "birth-years-1900-2100": {
