@@ -1,7 +1,8 @@
 // A full conformance run (13 cases) against a server that takes 100 ms per answer, compared with one
 // signed request to that same server: with enough concurrency the run should cost about one answer.
-// The same for a full run of both kinds (documented + refusal cases) at --concurrency 64. The server
-// runs in its own process, as a real one does: its work is not the runner's cost.
+// The same for a full default run of every kind (documented, acceptance and refusal cases) in one wave,
+// and for --fuzz 1000 in one wave, whose cost per request (beyond the one answer every wave waits for)
+// must not exceed the fixed run's. The server runs in its own process, as a real one does.
 import { fork } from "node:child_process";
 import { runConformance } from "../conformance/runner.js";
 import { CASES, OPERATION } from "../generated/contract.js";
@@ -10,10 +11,12 @@ import { signedHeaders } from "../src/signing.js";
 import { MOCK_CREDENTIALS } from "../conformance/config.js";
 import { selectRun } from "../conformance/selection.js";
 import type { BenchRow } from "./run.js";
-import { fmt, interleaved } from "./timing.js";
+import { fmt, interleaved, median } from "./timing.js";
 
 const ANSWER_DELAY_MS = 100;
 const ROUNDS = 9;
+/** --fuzz in the cost-per-request comparison. */
+const FUZZ = 1000;
 
 // Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
 const credentials = MOCK_CREDENTIALS;
@@ -53,14 +56,29 @@ export default async function (): Promise<BenchRow[]> {
       if (report.summary.failed) throw new Error(`bench run: ${report.summary.failed} case(s) failed against the faithful server`);
     };
     // Derived once, as the CLI does before its first request; its cost is reported, not timed per round.
-    const deriveStarted = performance.now();
-    const all = selectRun({ credentials });
-    const deriveMs = performance.now() - deriveStarted;
-    const full = async () => {
-      const report = await runConformance({ target: server.url, credentials, concurrency: 64, cases: all });
+    const derived = (fuzz?: { count: number; seed: number }) => {
+      const started = performance.now();
+      const cases = selectRun({ credentials, ...(fuzz ? { fuzz } : {}) });
+      return { cases, ms: performance.now() - started };
+    };
+    const { cases: all, ms: deriveMs } = derived();
+    const { cases: fuzzed, ms: fuzzDeriveMs } = derived({ count: FUZZ, seed: 1 });
+    // The runner's own work, in CPU time of this process (the server runs in another): what a request costs.
+    const cpuMs = { full: [] as number[], fuzz: [] as number[] };
+    // Every case of the default run in one wave: --concurrency at least the request count. The fuzz
+    // run goes at the same concurrency (its 1109 requests at once would overflow a server's backlog).
+    const concurrency = all.length;
+    const timed = (cases: typeof all, into: number[]) => async () => {
+      const before = process.cpuUsage();
+      const report = await runConformance({ target: server.url, credentials, concurrency, cases });
+      const used = process.cpuUsage(before);
+      into.push((used.user + used.system) / 1000);
       if (report.summary.failed) throw new Error(`bench run: ${report.summary.failed} case(s) failed against the faithful server: ${report.cases.filter((c) => c.status === "failed").map((c) => c.id).join(", ")}`);
     };
-    const t = await interleaved(ROUNDS, { single, c13: run(13), c4: run(4), full });
+    const t = await interleaved(ROUNDS, { single, c13: run(13), c4: run(4), full: timed(all, cpuMs.full), fuzz: timed(fuzzed, cpuMs.fuzz) });
+    const fixedCost = median(cpuMs.full) / all.length;
+    const fuzzCost = median(cpuMs.fuzz) / fuzzed.length;
+    const kinds = [...new Set(all.map((c) => c.kind))].join(", ");
     const setting = `server answers after ${ANSWER_DELAY_MS} ms; medians of ${ROUNDS} interleaved rounds`;
     return [
       {
@@ -76,10 +94,16 @@ export default async function (): Promise<BenchRow[]> {
         detail: `run ${fmt(t.c4)} vs single ${fmt(t.single)}; 4 waves of answers expected`,
       },
       {
-        name: `conformance: full run (${all.length} cases, documented + refusal) at concurrency 64 vs 1 signed request`,
+        name: `conformance: full default run (${all.length} cases: ${kinds}) in one wave (concurrency ${all.length}) vs 1 signed request`,
         ratio: t.full / t.single,
         goal: 1.5,
-        detail: `run ${fmt(t.full)} vs single ${fmt(t.single)}; ${all.length} requests in ${Math.ceil(all.length / 64)} waves; deriving the refusal cases from the spec took ${fmt(deriveMs)} once before the run; ${setting}`,
+        detail: `run ${fmt(t.full)} vs single ${fmt(t.single)}; deriving the acceptance and refusal cases from the spec took ${fmt(deriveMs)} once before the run; ${setting}`,
+      },
+      {
+        name: `conformance: runner's CPU time per request with --fuzz ${FUZZ} (${fuzzed.length} cases) vs the full default run (${all.length})`,
+        ratio: fuzzCost / fixedCost,
+        goal: 1,
+        detail: `${(fuzzCost * 1000).toFixed(0)} µs vs ${(fixedCost * 1000).toFixed(0)} µs of CPU per request (building, sending, reading, judging, masking), both at concurrency ${concurrency}: run ${fmt(t.fuzz)} vs ${fmt(t.full)}; drawing and judging the ${FUZZ} random bodies took ${fmt(fuzzDeriveMs - deriveMs)} once before the run; ${setting}`,
       },
     ];
   } finally {

@@ -226,6 +226,59 @@ interface Sought {
 }
 
 
+/** `width` code units from `at` as one small integer (a V8 small integer hashes fastest); different runs may share one. */
+function unitsKey(text: string, at: number, width: number): number {
+  let key = 0;
+  for (let i = 0; i < width; i++) key = (key * 31 + text.charCodeAt(at + i)) & 0x3fffffff;
+  return key;
+}
+
+/**
+ * Which of many strings a text holds, in one pass over the text: each string is filed under its
+ * first code units (four for a string that long, else two), so a position of the text costs a
+ * lookup or two however many strings there are. A run with --fuzz 1000 sends some 3000 personal
+ * values: one alternation of them all cost a regular expression a scan per value, and files of two
+ * units held thirty account numbers under each pair of digits.
+ */
+class StringIndex<T extends { squeezed: string }> {
+  /** Whether any item starts with this code unit: most positions of a text stop here. */
+  private readonly starts = new Uint8Array(0x10000);
+  private readonly byTwo = new Map<number, T[]>();
+  private readonly byFour = new Map<number, T[]>();
+  private readonly order = new Map<T, number>();
+
+  constructor(items: readonly T[]) {
+    items.forEach((item, i) => {
+      this.order.set(item, i);
+      this.starts[item.squeezed.charCodeAt(0)] = 1;
+      const [files, width] = item.squeezed.length >= 4 ? [this.byFour, 4] : [this.byTwo, 2];
+      const key = unitsKey(item.squeezed, 0, width);
+      const list = files.get(key);
+      if (list) list.push(item);
+      else files.set(key, [item]);
+    });
+  }
+
+  /** The items `text` holds, in the order given (all of them, or the first found when `any`). */
+  in(text: string, any = false): T[] {
+    let found: T[] | undefined;
+    for (let i = 0; i + 1 < text.length; i++) {
+      if (this.starts[text.charCodeAt(i)] === 0) continue;
+      found = this.match(text, i, this.byTwo.get(unitsKey(text, i, 2)), found);
+      if (i + 3 < text.length) found = this.match(text, i, this.byFour.get(unitsKey(text, i, 4)), found);
+      if (any && found) return found.slice(0, 1);
+    }
+    return found ? found.sort((a, b) => this.order.get(a)! - this.order.get(b)!) : [];
+  }
+
+  /** `found` with the items of `list` that start at `at`. */
+  private match(text: string, at: number, list: T[] | undefined, found: T[] | undefined): T[] | undefined {
+    if (list === undefined) return found;
+    for (const item of list) if (text.startsWith(item.squeezed, at) && !found?.includes(item)) (found ??= []).push(item);
+    return found;
+  }
+}
+
 export interface PersonalValue {
   field: string;
   value: unknown;
@@ -233,6 +286,16 @@ export interface PersonalValue {
 
 /** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
 export const MAX_REPORT_STRING = 8_192;
+
+/**
+ * Keeps a result for a string seen again, in a memory of bounded size: when full it starts afresh,
+ * so a long run (--fuzz) keeps remembering what its latest cases repeat (a case's title is masked
+ * while its answer is awaited and again with the answer) instead of nothing once the first are in.
+ */
+function remember<V>(memory: Map<string, V>, key: string, value: V, limit = 10_000): void {
+  if (memory.size >= limit) memory.clear();
+  memory.set(key, value);
+}
 
 /** Stands for a sent number while a text is searched: a private-use character, neither a digit nor a separator. */
 const PLAIN_HELD = "\uE000";
@@ -250,8 +313,8 @@ export class Scrubber {
   private readonly runs = new Map<string, boolean>();
   private readonly squeezedLeaves = new Map<string, string>();
   private readonly joinedFound = new Map<string, Sought[]>();
-  /** Matches squeezed text that holds any sought value: one automaton instead of a search per value. */
-  private readonly anySought: RegExp;
+  /** Which sought values squeezed text holds, in one pass. */
+  private readonly index: StringIndex<Sought>;
   /**
    * Numbers sent outside personal fields (a userId): a run of digits equal to one is that number,
    * never a personal value inside it (userId 9999999999999999999 holds the account 999999999999).
@@ -294,12 +357,12 @@ export class Scrubber {
     }
     // Longest first, so a value that contains another is replaced whole.
     this.sought.sort((a, b) => b.raw.length - a.raw.length);
-    this.anySought = this.sought.length ? new RegExp(this.sought.map((x) => escapeRegex(x.squeezed)).join("|")) : /(?!)/;
+    this.index = new StringIndex(this.sought);
   }
 
   /** Which sought values squeezed `plain` text holds; one scan answers the usual "none". */
   private soughtIn(plain: string): Sought[] {
-    return this.anySought.test(plain) ? this.sought.filter((x) => plain.includes(x.squeezed)) : [];
+    return this.index.in(plain);
   }
 
   /** Numbers of a request body outside its personal fields (userId), for the Scrubber constructor. */
@@ -354,7 +417,7 @@ export class Scrubber {
     let found = this.runs.get(key);
     if (found === undefined) {
       found = decodedRun(run).some((blob) => this.blobReadable(blob, depth + 1));
-      if (this.runs.size < 50_000) this.runs.set(key, found);
+      remember(this.runs, key, found, 50_000);
     }
     return found;
   }
@@ -364,7 +427,7 @@ export class Scrubber {
    * for base64 inside (base64 of base64, of a JSON fragment with \u escapes). Garbage stops here.
    */
   private blobReadable(blob: string, depth: number): boolean {
-    if (this.anySought.test(squeeze(blob))) return true;
+    if (this.index.in(squeeze(blob), true).length) return true;
     if (!LOOKS_LIKE_TEXT.test(blob)) return false;
     const decoded = decodeLayers(blob);
     if (decoded !== blob && this.present(blob, decoded).length) return true;
@@ -378,7 +441,7 @@ export class Scrubber {
     const known = this.memo.get(value);
     if (known !== undefined) return known;
     const out = this.scrubText(value);
-    if (value.length <= 512 && this.memo.size < 10_000) this.memo.set(value, out);
+    if (value.length <= 512) remember(this.memo, value, out);
     return out;
   }
 
@@ -488,7 +551,7 @@ export class Scrubber {
     let found = this.joinedFound.get(joined);
     if (found === undefined) {
       found = this.soughtIn(this.squeezedJoin(parts, joined));
-      if (joined.length <= 2_048 && this.joinedFound.size < 10_000) this.joinedFound.set(joined, found);
+      if (joined.length <= 2_048) remember(this.joinedFound, joined, found);
     }
     if (!found.length) return items;
     const out = [...items];
@@ -514,7 +577,7 @@ export class Scrubber {
       let squeezed = this.squeezedLeaves.get(part);
       if (squeezed === undefined) {
         squeezed = squeeze(part);
-        if (part.length <= 512 && this.squeezedLeaves.size < 10_000) this.squeezedLeaves.set(part, squeezed);
+        if (part.length <= 512) remember(this.squeezedLeaves, part, squeezed);
       }
       out += squeezed;
     }

@@ -153,26 +153,44 @@ function sentValues(cases: readonly ConformanceCase[], credentials: Credentials)
   return { secrets, personal, plain };
 }
 
+/**
+ * The case masked, its request taken as already masked: masking an object's member alone gives what
+ * masking it within the whole gives (only sibling leaves are read together), so the request masked
+ * while the answer was awaited is not walked again.
+ */
+function maskedCase(scrub: Scrubber, report: CaseReport, maskedRequest: CaseReport["request"]): CaseReport {
+  const { request, ...rest } = report;
+  const shown = scrub.shown(rest) as Omit<CaseReport, "request">;
+  if (request === undefined) return shown;
+  const out = {} as Record<string, unknown>;
+  // report.json keeps its order of fields: the request where it always was.
+  for (const key of Object.keys(report)) out[key] = key === "request" ? maskedRequest : (shown as Record<string, unknown>)[key];
+  return out as unknown as CaseReport;
+}
+
+/** The case run and judged, masked as it will be kept. */
 async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseReport> {
   const kind = kindOf(kase);
+  const { options, scrub, idle } = run;
   const skip = kind.skipReason?.(kase, run.build);
-  if (skip !== undefined) return skippedReport(kase, kind, skip);
+  if (skip !== undefined) return scrub.shown(skippedReport(kase, kind, skip));
   let built: BuiltRequest;
   try {
     built = await kind.build(kase, run.build);
   } catch (err) {
-    return unsentReport(kase, run, `request not sent: ${(err as Error).message}`);
+    return scrub.shown(unsentReport(kase, run, `request not sent: ${(err as Error).message}`));
   }
-  const { options, scrub, idle } = run;
   const answer = exchange({ url: operationUrl(options.target), method: OPERATION.method, headers: built.headers, wire: built.wire }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   // While the answer is awaited, what the report will hold of the case that is already known is
-  // masked: the Scrubber remembers each string, so masking the finished case only has the answer's
-  // own strings left to search.
-  idle.add(() => scrub.shown(knownPart(kase, kind, built.headers)));
+  // masked: the Scrubber remembers each string (the title, the checks' words), and the masked request
+  // is kept whole, so masking the finished case only has the answer's own strings left to search.
+  let maskedRequest: CaseReport["request"];
+  const maskKnown = () => (maskedRequest ??= scrub.shown(knownPart(kase, kind, built.headers)).request);
+  idle.add(maskKnown);
   const result = await answer;
   const body = result.answered ? await bodyOf(result, options.encryption?.clientPrivateKey) : undefined;
   const checks = judge({ kase, checks: kind.checks, exchange: result, body, sentHeaders: built.headers, sentCorrelationId: headerValue(built.headers, "X-KM-Correlation-Id"), run: run.checks });
-  return caseReport(kase, run, built.headers, result, body, checks);
+  return maskedCase(scrub, caseReport(kase, run, built.headers, result, body, checks), maskKnown());
 }
 
 /** Every case judged (concurrently, at most `concurrency` in flight); the report keeps catalog order. */
@@ -202,16 +220,15 @@ export async function runConformance(options: RunOptions): Promise<Report> {
     while (next < cases.length) {
       const index = next++;
       const kase = cases[index]!;
-      let report: CaseReport;
-      try {
-        report = await runCase(kase, run);
-      } catch (err) {
-        // A bug here must not hide the other cases' results: this case fails, the run goes on.
-        report = unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`);
-      }
       // Masked as soon as it is judged, while other answers are still awaited: what is kept, shown
       // on the progress line and reported is this one masked copy, never the case as it happened.
-      const shown = scrub.shown(report);
+      let shown: CaseReport;
+      try {
+        shown = await runCase(kase, run);
+      } catch (err) {
+        // A bug here must not hide the other cases' results: this case fails, the run goes on.
+        shown = scrub.shown(unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`));
+      }
       results[index] = shown;
       done++;
       try {

@@ -139,6 +139,17 @@ describe("Scrubber.shown", () => {
   });
 });
 
+describe("many sent values (a run with --fuzz)", () => {
+  it("finds each of thousands wherever it is, short names and long numbers alike, and leaves other text alone", () => {
+    const bodies = Array.from({ length: 1500 }, (_, i) => ({ userName: `가${String.fromCharCode(0xac00 + (i % 11172))}`, bankAccount: String(10_000_000 + i * 7919) }));
+    const many = new Scrubber([], bodies.flatMap((b) => Scrubber.personalValues(b)));
+    expect(many.text(`holder ${bodies[1234]!.userName} ok`)).toBe(`holder ${bodies[1234]!.userName[0]}* ok`);
+    expect(many.text(`acct ${bodies[777]!.bankAccount}.`)).toBe(`acct ****${bodies[777]!.bankAccount.slice(-4)}.`);
+    expect(many.text(`a ${bodies[3]!.bankAccount} and ${bodies[1499]!.userName}`)).toBe(`a ****${bodies[3]!.bankAccount.slice(-4)} and ${bodies[1499]!.userName[0]}*`);
+    expect(many.text("Bank account is not found. 002_007 at 20261204031129")).toBe("Bank account is not found. 002_007 at 20261204031129");
+  });
+});
+
 describe("numbers sent outside personal fields", () => {
   // The spec's 002_007 account is twelve nines; the largest userId is nineteen: the id holds the account.
   const sent = [{ userId: 9999999999999999999n, userName: NAME, bankAccount: "999999999999" }];

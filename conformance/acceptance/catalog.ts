@@ -88,13 +88,13 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   const cases: AcceptanceCase[] = [];
   const notDerived: NotDerived[] = [];
 
-  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
+  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string, detail?: string): AcceptanceCase => {
     const warningOnly = KIT_READING.has(source);
     const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: codesForKeptRules(rules.codes, judge.body(body)), ...(mockNote ? { mockNote } : {}) };
     return {
       kind: "acceptance",
       id,
-      title: warningOnly ? `${description} (the edge of an ${source} rule: warning only)` : description,
+      title: `${description}${detail ? `: ${detail}` : ""}${warningOnly ? ` (the edge of an ${source} rule: warning only)` : ""}`,
       // Accepted: a documented outcome of either status passes (the checks read `acceptance.outcomes`).
       expected: { status: 200, code: null },
       acceptance,
@@ -165,7 +165,8 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
       const n = String(i + 1);
       const summary = rules.fields.map((f) => `${f.field} ${shownValue(f.field, body[f.field])}`).join(", ");
       const varies: Varies = { in: "body", field: "body", what: "fuzz", rule: "schema" };
-      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed}): ${summary}`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body))));
+      // The checks' messages name the case; its title lists the values (masked).
+      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed})`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body)), summary));
     });
   }
   return { cases, notDerived };

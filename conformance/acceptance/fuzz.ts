@@ -3,6 +3,7 @@
 // same seed gives the same bodies (and body n is the same whatever N). Every body is judged by the
 // kit's validator before it is used: a value the spec refuses is never sent as an acceptance case.
 import fc from "fast-check";
+import { personalMask } from "../masking.js";
 import type { FieldRules, Schema } from "../refusal/spec-rules.js";
 
 /** fast-check's seeds are 32-bit integers. */
@@ -56,13 +57,21 @@ function fieldArbitrary(schema: Schema): fc.Arbitrary<unknown> | undefined {
 }
 
 /**
+ * A personal value made of a few printable ASCII characters: reports mask every value sent wherever
+ * it appears, so such a value would be masked inside the report's own words (a name `name` in
+ * `userName`, an account `000000` in the code `000_000`). Shorter ones are never searched for.
+ */
+const holdsReportWords = (field: string, value: unknown) => personalMask(field) !== undefined && typeof value === "string" && /^[\x21-\x7e]{2,6}$/.test(value.replace(/[\s\-._/,:']/g, ""));
+
+/**
  * `count` random bodies, each valid by `valid` (the kit's validator): every field drawn from its
- * schema, a field the kit cannot draw keeping the base body's value.
+ * schema, a field the kit cannot draw keeping the base body's value. Personal values of a few ASCII
+ * characters are not drawn (see holdsReportWords).
  */
 export function fuzzBodies(fields: readonly FieldRules[], baseBody: Record<string, unknown>, count: number, seed: number, valid: (body: Record<string, unknown>) => boolean): Record<string, unknown>[] {
   if (count <= 0) return [];
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const f of fields) shape[f.field] = fieldArbitrary(f.schema) ?? fc.constant(baseBody[f.field]);
+  for (const f of fields) shape[f.field] = fieldArbitrary(f.schema)?.filter((v) => !holdsReportWords(f.field, v)) ?? fc.constant(baseBody[f.field]);
   const body = fc.record(shape).filter(valid);
   return fc.sample(body, { seed, numRuns: count });
 }
