@@ -210,7 +210,7 @@ describe("--fuzz: random valid bodies drawn from the schema", () => {
   it("come after the fixed cases as accept:fuzz:<n>, in the acceptance kind", () => {
     const fuzzed = acceptanceCasesFor({ ...deriveContext({ credentials: CREDENTIALS }), fuzz: { count: 5, seed: 42 } });
     expect(ids(fuzzed.slice(-5))).toEqual(["accept:fuzz:1", "accept:fuzz:2", "accept:fuzz:3", "accept:fuzz:4", "accept:fuzz:5"]);
-    expect(fuzzed.at(-1)!.title).toMatch(/^a random valid body \(5 of 5, seed 42\): bankAccount /);
+    expect(fuzzed.at(-1)!.title).toBe("a random valid body (5 of 5, seed 42)");
     expect(fuzzed.at(-1)!.acceptance.varies).toEqual({ in: "body", field: "body", what: "fuzz", rule: "schema" });
     expect(ids(acceptanceCasesFor(deriveContext({ credentials: CREDENTIALS })))).toEqual(ids(fuzzed.slice(0, -5)));
   });
@@ -282,9 +282,8 @@ describe("against the sandbox, the faithful reference", () => {
     const c = caseOf(run.report, "accept:body:birthDate:leap-day");
     expect(c).toMatchObject({ kind: "acceptance", status: "passed", varies: { in: "body", field: "birthDate", what: "leap-day", rule: "pattern" }, expected: { status: 200, code: null } });
     expect(c.checks.map((k) => k.name)).toEqual(["answered", "accepted", "content-type", "body-parses", "body-schema", "documented-outcome", "response-headers", "correlation-echo"]);
-    expect(c.checks.find((k) => k.name === "documented-outcome")!.message).toBe(
-      "birthDate on a leap day, 29 February of a century year (a leap year by the 400-year rule): 2000****: answered 400 002_007 (Bank account is not found.), a documented outcome",
-    );
+    expect(c.title).toBe("birthDate on a leap day, 29 February of a century year (a leap year by the 400-year rule): 2000****");
+    expect(c.checks.find((k) => k.name === "documented-outcome")!.message).toBe("answered 400 002_007 (Bank account is not found.), a documented outcome");
     const junit = run.files["junit.xml"]!;
     expect(xmlProblems(junit)).toEqual([]);
     expect(junit).toContain('<testsuite name="konaplate.conformance.acceptance"');
@@ -409,7 +408,7 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
       const failed = run.report!.cases.filter((c) => c.status === "failed");
       expect(failed.length).toBeGreaterThan(0);
       for (const c of failed) {
-        expect(c.title).toMatch(/^a random valid body \(\d+ of 40, seed 7\): .*userId \d{19}/);
+        expect(BigInt((c.request!.body as { userId: number | bigint }).userId)).toBeGreaterThan(2n ** 63n - 1n);
         expect(c.checks.find((k) => k.name === "accepted")!.message).toMatch(/^a random valid body \(\d+ of 40, seed 7\): server error 500 on a valid request$/);
       }
       const bodies = (requests: readonly ReceivedRequest[]) => requests.map((r) => r.rawBody).sort();

@@ -62,7 +62,7 @@ const SIGNED_BY_THE_KIT: Readonly<Record<string, string>> = {
 const FREE_HEADERS = new Set(["x-km-correlation-id"]);
 
 /** How a report may show a value: personal values masked, long runs of the mask shortened. */
-export function shownValue(field: string, value: unknown): string {
+function shownValue(field: string, value: unknown): string {
   const text = typeof value === "string" ? value : stringifyJson(value);
   const mask = personalMask(field);
   return (mask ? mask(text) : text).replace(/\*{8,}/g, "*…*");
@@ -88,13 +88,13 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   const cases: AcceptanceCase[] = [];
   const notDerived: NotDerived[] = [];
 
-  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string, detail?: string): AcceptanceCase => {
+  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
     const warningOnly = KIT_READING.has(source);
     const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: codesForKeptRules(rules.codes, judge.body(body)), ...(mockNote ? { mockNote } : {}) };
     return {
       kind: "acceptance",
       id,
-      title: `${description}${detail ? `: ${detail}` : ""}${warningOnly ? ` (the edge of an ${source} rule: warning only)` : ""}`,
+      title: warningOnly ? `${description} (the edge of an ${source} rule: warning only)` : description,
       // Accepted: a documented outcome of either status passes (the checks read `acceptance.outcomes`).
       expected: { status: 200, code: null },
       acceptance,
@@ -163,10 +163,9 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     const bodies = fuzzBodies(rules.fields, baseBody, fuzz.count, fuzz.seed, (body) => judge.body(body).length === 0);
     bodies.forEach((body, i) => {
       const n = String(i + 1);
-      const summary = rules.fields.map((f) => `${f.field} ${shownValue(f.field, body[f.field])}`).join(", ");
       const varies: Varies = { in: "body", field: "body", what: "fuzz", rule: "schema" };
-      // The checks' messages name the case; its title lists the values (masked).
-      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed})`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body)), summary));
+      // Every value is in the report's request body (masked); the title says which draw it is.
+      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed})`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body))));
     });
   }
   return { cases, notDerived };
