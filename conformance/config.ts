@@ -128,6 +128,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
   if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, caseKindNames());
   if (flags.fuzz !== undefined) options.fuzz = integerFlag("--fuzz", flags.fuzz, { min: 0, max: MAX_FUZZ, what: "cases", maxReason: "each is a request and a row of every report" });
+  if (options.fuzz > 0 && options.kind !== undefined && options.kind !== "acceptance") throw new UsageError(`--fuzz adds acceptance cases: it does not go with --kind ${options.kind}`);
   if (flags.seed !== undefined) {
     if (options.fuzz === 0) throw new UsageError("--seed: only with --fuzz N (N at least 1): it seeds the random bodies of --fuzz");
     if (!/^[0-9]{1,10}$/.test(flags.seed) || Number(flags.seed) > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (fast-check's seeds are 32-bit), got "${flags.seed}"`);

@@ -70,6 +70,8 @@ function keptBody(scrub: Scrubber, result: Exchange & { answered: true }, body: 
 /** What every case of one run shares. */
 interface RunContext {
   options: RunOptions;
+  /** The operation's URL on the target, worked out once (undefined when the target is no URL: each case then fails saying so). */
+  url: string | undefined;
   build: BuildContext;
   checks: CheckRun;
   scrub: Scrubber;
@@ -180,7 +182,7 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
   } catch (err) {
     return scrub.shown(unsentReport(kase, run, `request not sent: ${(err as Error).message}`));
   }
-  const answer = exchange({ url: operationUrl(options.target), method: OPERATION.method, headers: built.headers, wire: built.wire }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const answer = exchange({ url: run.url ?? operationUrl(options.target), method: OPERATION.method, headers: built.headers, wire: built.wire }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   // While the answer is awaited, what the report will hold of the case that is already known is
   // masked: the Scrubber remembers each string (the title, the checks' words), and the masked request
   // is kept whole, so masking the finished case only has the answer's own strings left to search.
@@ -204,6 +206,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   const mock = options.mock === true;
   const run: RunContext = {
     options,
+    url: URL.canParse(options.target) ? operationUrl(options.target) : undefined,
     build: { credentials: options.credentials, encryption: options.encryption, mock },
     checks: { encryption: options.encryption, mock, strict: options.strict === true },
     scrub,

@@ -231,6 +231,7 @@ describe("selection: --kind acceptance and --only 'accept:*'", () => {
     expect(bodyOf(maximum)).toMatchObject({ userName: "이몽룡", userId: 9999999999999999999n });
     expect(maximum.overrideHeaders).toEqual({ "X-Test": "1" });
     expect(() => selectRun({ credentials: CREDENTIALS, only: ["accept:nope:*"] })).toThrow(/unknown case id accept:nope:\*.*accept:body:userId:\*/);
+    expect(() => selectRun({ credentials: CREDENTIALS, only: ["accept:fuzz:3"] })).toThrow(/accept:fuzz:\* \(with --fuzz N\)/);
   });
 });
 
@@ -404,6 +405,9 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
       expect(run.stdout).toContain("Fuzz: 40 random valid bodies, seed 7 (--fuzz 40 --seed 7 draws the same bodies)");
       expect(run.report!.fuzz).toEqual({ count: 40, seed: 7 });
       expect(Object.keys(run.report!)).toEqual(["target", "startedAt", "durationMs", "summary", "fuzz", "cases"]);
+      expect(run.files["report.html"]).toContain('seed <code class="fuzz-seed">7</code>');
+      // Printed at the start and again beside the summary at the end.
+      expect(run.stdout.split("--fuzz 40 --seed 7 draws the same bodies")).toHaveLength(3);
       expect(run.report!.cases.map((c) => c.id)).toEqual(Array.from({ length: 40 }, (_, i) => `accept:fuzz:${i + 1}`));
       const failed = run.report!.cases.filter((c) => c.status === "failed");
       expect(failed.length).toBeGreaterThan(0);

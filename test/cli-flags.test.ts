@@ -105,8 +105,8 @@ describe("conformance flags", () => {
   it("keeps every documented flag and default", () => {
     expect(parseArgs([])).toEqual({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: false, fuzz: 0, help: false });
     expect(
-      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "refusal", "--strict", "--fuzz", "20", "--seed=7", "-h"]),
-    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "refusal", strict: true, fuzz: 20, seed: 7, help: true });
+      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "acceptance", "--strict", "--fuzz", "20", "--seed=7", "-h"]),
+    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "acceptance", strict: true, fuzz: 20, seed: 7, help: true });
   });
 
   it("--kind takes documented, acceptance or refusal; --only takes ids and prefixes ending in *", () => {
@@ -126,6 +126,8 @@ describe("conformance flags", () => {
     expect(usageError(() => parseArgs(["--fuzz", "0", "--seed", "7"]))).toMatch(/^--seed: only with --fuzz N/);
     expect(usageError(() => parseArgs(["--fuzz", "5", "--seed", "4294967296"]))).toBe('--seed must be a whole number from 0 to 4294967295 (fast-check\'s seeds are 32-bit), got "4294967296"');
     expect(usageError(() => parseArgs(["--fuzz", "5", "--seed", "1e3"]))).toMatch(/^--seed must be a whole number/);
+    expect(usageError(() => parseArgs(["--fuzz", "5", "--kind", "refusal"]))).toBe("--fuzz adds acceptance cases: it does not go with --kind refusal");
+    expect(parseArgs(["--fuzz", "5", "--kind", "acceptance"]).kind).toBe("acceptance");
   });
 
   it("refuses a --timeout Node's timers cannot wait for, and keeps the largest one they can", () => {

@@ -33,8 +33,8 @@ export const acceptanceKind: CaseKind<AcceptanceCase> = {
     statusAsExpected: (c) => c.observed.status !== null && documentedStatuses().includes(String(c.observed.status)),
   },
   derive: acceptanceCasesFor,
-  /** Families (`accept:body:userId:*`) rather than each of some fifty ids. */
-  idHint: (cases) => [...new Set(cases.map((c) => (c.acceptance.varies.what === "fuzz" ? "accept:fuzz:*" : `${c.id.split(":").slice(0, 3).join(":")}:*`)))],
+  /** Families (`accept:body:userId:*`) rather than each of some fifty ids; fuzz cases exist with --fuzz only. */
+  idHint: (cases) => [...new Set([...cases.filter((c) => c.acceptance.varies.what !== "fuzz").map((c) => `${c.id.split(":").slice(0, 3).join(":")}:*`), "accept:fuzz:* (with --fuzz N)"])],
   build: (kase, { credentials, encryption }) => buildRefusalRequest({ plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders }, { credentials, encryption }),
   requestBody: acceptanceBody,
   reportFields: (kase) => ({ varies: { ...kase.acceptance.varies } }),

@@ -180,7 +180,7 @@ export function renderHtmlReport(report: Report): string {
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
 <dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedCount(report) ? ` <span class="count-warned">(${warnedCount(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
-${warningSummary(report)}</dl>
+${warningSummary(report)}${report.fuzz ? `<dt>Fuzz</dt><dd>${report.fuzz.count} random valid bodies, seed <code class="fuzz-seed">${report.fuzz.seed}</code> (<code>--fuzz ${report.fuzz.count} --seed ${report.fuzz.seed}</code> draws the same bodies)</dd>\n` : ""}</dl>
 <h2>Latency</h2>
 ${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
 ${groupsOf(report, true).map(renderSection).join("\n")}
