@@ -10,13 +10,13 @@ import { privateKey, publicKey } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
-import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
+import { MOCK_CREDENTIALS } from "../common/credentials.js";
+import { stopOnExitRequest } from "../common/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
 import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
 import {
   credentialsFromEnv,
   documentedCaseList,
-  MOCK_CREDENTIALS,
   parseArgs,
   parseTarget,
   usage,

@@ -1,9 +1,9 @@
-// Flags and environment of `npm run conformance` (declared once with scripts/lib/cli-flags.ts), turned into run options. Every mistake is a
+// Flags and environment of `npm run conformance` (declared once with common/cli-flags.ts), turned into run options. Every mistake is a
 // UsageError naming the flag, variable or value at fault (the CLI exits 2 on it).
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CASE_IDS } from "../generated/contract.js";
-import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
+import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../common/cli-flags.js";
+import { pemFrom } from "../common/credentials.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
 
 export { UsageError };
@@ -132,31 +132,10 @@ export function parseTarget(raw: string, source: string): string {
   return url.toString();
 }
 
-/** Placeholders of the spec's shapes (AspId 15, access key 40): a mock checks shape, never value. */
-export const MOCK_CREDENTIALS: Credentials = {
-  aspId: "KONAPLATEASP001",
-  accessKey: "AK00000000000000000000000000000000000001",
-  secretKey: "mock-secret-key-placeholder",
-  timeZone: "KST",
-};
-
 export interface EncryptionConfig {
   cryptoKeyId: string;
   serverPublicKey: string;
   clientPrivateKey?: string;
-}
-
-/** PEM text as given, or the contents of the file it names (also the sandbox's key variables). */
-export function pemFrom(variable: string, value: string): string {
-  if (value.includes("-----BEGIN")) return value.replace(/\\n/g, "\n");
-  try {
-    const text = readFileSync(value, "utf8");
-    if (!text.includes("-----BEGIN")) throw new UsageError(`${variable}: ${value} holds no PEM block`);
-    return text;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${variable}: neither PEM text nor a readable PEM file (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`);
-  }
 }
 
 /** Credentials and optional encryption keys from KONAPLATE_* variables; missing ones named. */

@@ -6,214 +6,21 @@
 // cannot (an encoded form cannot be half-masked). Each case is masked whole as soon as it is judged,
 // the report's envelope at the end, field by field without naming fields, before any reporter sees
 // it: a new report field or a new reporter cannot forget it.
-
-export const REDACTED = "[redacted]";
+import { escapeControls } from "../common/control-chars.js";
+import { maskName, personalMask } from "../common/personal-masks.js";
+import { isSecretHeader, REDACTED } from "../common/secret-headers.js";
+import { binaryRuns, decodedRun, decodeLayers, LOOKS_LIKE_TEXT } from "./decoding.js";
+import { chars, escapeRegex, secretPattern, squeeze, valuePattern } from "./spellings.js";
 
 /** Replaces a whole string (or key) that carries a sent value in a form that cannot be masked in place. */
 export const ENCODED_MARKER = "[masked: held sent data in an encoded form]";
 
-/** Request headers whose values are, or are derived from, the project's secrets. */
-const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
-}
-
-const chars = (value: string) => Array.from(value);
-
-/** Account number: only the last 4 characters stay, e.g. `********5557`. */
-export function maskAccount(value: string): string {
-  const c = chars(value);
-  if (c.length <= 4) return "*".repeat(c.length);
-  return "*".repeat(c.length - 4) + c.slice(-4).join("");
-}
-
-/** Name: first and last character stay, e.g. `김*나`; a 2-character name keeps its first: `김*`. */
-export function maskName(value: string): string {
-  const c = chars(value);
-  if (c.length <= 1) return "*".repeat(c.length);
-  if (c.length === 2) return `${c[0]}*`;
-  return `${c[0]}${"*".repeat(c.length - 2)}${c[c.length - 1]}`;
-}
-
-/** Birth date: the year only, e.g. `1975****`. */
-export function maskBirthDate(value: string): string {
-  const c = chars(value);
-  if (c.length <= 4) return "*".repeat(c.length);
-  return c.slice(0, 4).join("") + "*".repeat(c.length - 4);
-}
-
-const PERSONAL_FIELDS: Readonly<Record<string, (value: string) => string>> = {
-  bankaccount: maskAccount,
-  username: maskName,
-  birthdate: maskBirthDate,
-};
-
-/** Field names already looked up: a report repeats the same few dozen keys in every case. */
-const maskOfKey = new Map<string, ((value: string) => string) | null>();
-
-/** The mask of a personal field name (own keys only: `constructor` or `__proto__` are not fields). */
-function personalMask(key: string): ((value: string) => string) | undefined {
-  let mask = maskOfKey.get(key);
-  if (mask === undefined) {
-    const name = key.toLowerCase();
-    mask = Object.hasOwn(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name]! : null;
-    if (key.length <= 64 && maskOfKey.size < 10_000) maskOfKey.set(key, mask);
-  }
-  return mask ?? undefined;
-}
-
+/** A personal field's value as a report shows it: masked, or REDACTED when it is not a plain value. */
 function maskField(mask: (value: string) => string, value: unknown): unknown {
   if (typeof value === "string") return mask(value);
   if (typeof value === "number" || typeof value === "bigint") return mask(String(value));
   if (value === null || value === undefined) return value;
   return REDACTED;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Control characters. Server text reaches terminals (ESC sequences, OSC titles, CR overwriting a
-// line, BEL, C1 CSI) and readers (bidi overrides reorder what is shown): all made visible.
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
-
-const visible = (c: string) =>
-  c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-
-// The same classes without /g, for the question "anything to escape?" that nearly every string answers no.
-const HAS_CONTROL = new RegExp(CONTROL.source);
-const HAS_CONTROL_OR_BREAK = new RegExp(CONTROL_OR_BREAK.source);
-
-/** Control, bidi and line-separator characters as visible `\uXXXX` text; `multiline` keeps LF and TAB. */
-export function escapeControls(text: string, multiline = false): string {
-  if (!(multiline ? HAS_CONTROL : HAS_CONTROL_OR_BREAK).test(text)) return text;
-  return text.replace(multiline ? CONTROL : CONTROL_OR_BREAK, visible);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding: what a reader could turn back into the value without a key.
-
-/** HTML named entities a value (or a separator inside it) may be written with: punctuation and Latin-1. */
-const LATIN1_NAMES =
-  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest " +
-  "Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig " +
-  "agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml";
-const NAMED_ENTITIES = new Map<string, string>([
-  ...LATIN1_NAMES.split(" ").map((name, i) => [name, String.fromCharCode(0xa0 + i)] as [string, string]),
-  ...Object.entries({
-    amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", excl: "!", num: "#", dollar: "$", percnt: "%", lpar: "(", rpar: ")", ast: "*",
-    plus: "+", comma: ",", period: ".", sol: "/", colon: ":", semi: ";", equals: "=", quest: "?", commat: "@", lsqb: "[", bsol: "\\",
-    rsqb: "]", Hat: "^", lowbar: "_", grave: "`", lcub: "{", verbar: "|", rcub: "}", hyphen: "\u2010", dash: "\u2010", ndash: "\u2013",
-    mdash: "\u2014", NewLine: "\n", Tab: "\t", ZeroWidthSpace: "\u200B", ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009",
-  }),
-]);
-const ENTITY_OF_CHAR = new Map<string, string>();
-for (const [name, c] of NAMED_ENTITIES) if (!ENTITY_OF_CHAR.has(c)) ENTITY_OF_CHAR.set(c, name);
-
-const fromCodePoint = (cp: number, fallback: string) => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback);
-
-function decodeOnce(text: string): string {
-  return text
-    .replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})/g, (m, braced?: string, four?: string) => fromCodePoint(parseInt(braced ?? four!, 16), m))
-    .replace(/&#[xX]([0-9a-fA-F]{1,6});?|&#([0-9]{1,7});?/g, (m, hex?: string, dec?: string) => fromCodePoint(hex ? parseInt(hex, 16) : Number(dec), m))
-    .replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (m, name: string) => NAMED_ENTITIES.get(name) ?? m)
-    .replace(/(?:%[0-9a-fA-F]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ""), "hex").toString("utf8"))
-    .normalize("NFKC");
-}
-
-/** Every textual encoding undone, layer after layer (double URL encoding, `&amp;#51;`, ...). */
-export function decodeLayers(text: string): string {
-  if (!/[%&\\\u0080-\uFFFF]/.test(text)) return text; // plain ASCII without escapes: nothing to undo
-  let out = text;
-  for (let i = 0; i < 4; i++) {
-    const next = decodeOnce(out);
-    if (next === out) break;
-    out = next;
-  }
-  return out;
-}
-
-/** Printable text (ASCII or any letter): what base64 of base64, or of a JSON fragment, decodes to. */
-const LOOKS_LIKE_TEXT = /^[\t\n\r\x20-\x7e\p{L}\p{N}\p{P}\p{Zs}]*$/u;
-
-/** Runs that may be base64 (standard or URL-safe) or hex, line breaks inside removed. */
-function binaryRuns(text: string): string[] {
-  if (text.length < 8) return [];
-  const compact = text.replace(/(?:\s|\\[nrt])+/g, "");
-  return [...compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)].map((m) => m[0]);
-}
-
-/** What a run decodes to, as base64 at every alignment (a prefix may be glued to it) and as hex. */
-function decodedRun(run: string): string[] {
-  const out: string[] = [];
-  for (let offset = 0; offset < 4 && run.length - offset >= 8; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("utf8"));
-  for (const [hexRun] of run.matchAll(/[0-9a-fA-F]{12,}/g)) {
-    for (let offset = 0; offset < 2; offset++) out.push(Buffer.from(hexRun.slice(offset), "hex").toString("utf8"));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sent values as patterns: each character in any of its textual forms, anything a person would
-// read past (spaces, dashes, line breaks, zero-width and control characters) allowed in between.
-
-const SEPARATOR =
-  // eslint-disable-next-line no-control-regex
-  /(?:[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|&(?:nbsp|hyphen|dash|ndash|mdash|period|comma|colon|sol|lowbar|apos|NewLine|Tab|ZeroWidthSpace|ensp|emsp|thinsp);|&#0*(?:160|45|46|32);|&#x0*(?:a0|2d|2e|20);|%20|%2d|%2e|\\[nrt]|<br\s*\/?>)*/
-    .source;
-
-// The same separators as one character class, removed before comparing; their escaped spellings
-// (`\n` as two characters, `<br>`) go first, and only from text that has a backslash or `<`: one
-// class without alternation or case folding is what keeps squeezing a whole report cheap.
-const SQUEEZE_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]+/g;
-const SQUEEZE_SPELLED = /\\[nrt]|<br\s*\/?>/gi;
-/** Lower-case ASCII letters and digits only: nothing to remove, fold or lower. */
-const ALREADY_SQUEEZED = /^[a-z0-9]*$/;
-
-/** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
-function squeeze(text: string): string {
-  if (ALREADY_SQUEEZED.test(text)) return text;
-  let out = /[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text;
-  if (out.includes("\\") || out.includes("<")) out = out.replace(SQUEEZE_SPELLED, "");
-  return out.replace(SQUEEZE_CHARS, "").toLowerCase();
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-
-function characterForms(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const forms = [escapeRegex(ch)];
-  if (cp >= 0x21 && cp <= 0x7e) forms.push(String.fromCharCode(cp + 0xfee0)); // full-width
-  const units = Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i));
-  forms.push(units.map((u) => `\\\\u${hex(u, 4)}`).join(""), `\\\\u\\{0*${cp.toString(16)}\\}`);
-  forms.push(`&#0*${cp};?`, `&#x0*${cp.toString(16)};?`);
-  const named = ENTITY_OF_CHAR.get(ch);
-  if (named) forms.push(`&${named};`);
-  forms.push(Array.from(Buffer.from(ch, "utf8"), (b) => `%${hex(b, 2)}`).join(""));
-  return `(?:${forms.join("|")})`;
-}
-
-/**
- * Secrets (40-character keys, PEM lines) in place only as written or URL-encoded: a per-character
- * pattern of a whole PEM would cost seconds to compile. Any other spelling of a secret is still
- * found by decoding, and its whole string replaced by the marker.
- */
-function secretPattern(value: string): string {
-  const encoded = encodeURIComponent(value);
-  return encoded === value ? escapeRegex(value) : `${escapeRegex(value)}|${escapeRegex(encoded)}`;
-}
-
-/** A separator inside the value itself (the space in `Zoë Kim`) may be spelt as any separator. */
-function valuePattern(value: string): string {
-  return chars(value)
-    .filter((c) => squeeze(c) !== "")
-    .map(characterForms)
-    .join(SEPARATOR);
 }
 
 interface Sought {
@@ -224,7 +31,6 @@ interface Sought {
   /** The value squeezed: found in a squeezed decoded view whatever its spelling was. */
   squeezed: string;
 }
-
 
 export interface PersonalValue {
   field: string;

@@ -1,8 +1,8 @@
 // `npm run sandbox` flags and environment, turned into server options. Every mistake is a UsageError
 // naming the flag or variable and the rule (the CLI exits 2 on it).
 import { OPERATION, SERVERS } from "../generated/contract.js";
-import { MOCK_CREDENTIALS, pemFrom } from "../conformance/config.js";
-import { defineCli, integerFlag, portFlag, UsageError } from "../scripts/lib/cli-flags.js";
+import { defineCli, integerFlag, portFlag, UsageError } from "../common/cli-flags.js";
+import { PLACEHOLDER_CREDENTIALS, pemFrom } from "../common/credentials.js";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { outcomeTable } from "./outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "./refusal.js";
@@ -15,13 +15,6 @@ export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
 
 /** The path of the spec's public sandbox server (`/open-api`): the sandbox serves under the same prefix. */
 export const BASE_PATH = new URL(SERVERS[0].url).pathname.replace(/\/$/, "");
-
-/** Placeholders of valid shape, the same ones the conformance suite sends to its embedded mock. */
-export const PLACEHOLDER_CREDENTIALS: { aspId: string; accessKey: string; secretKey: string } = {
-  aspId: MOCK_CREDENTIALS.aspId,
-  accessKey: MOCK_CREDENTIALS.accessKey,
-  secretKey: MOCK_CREDENTIALS.secretKey,
-};
 
 export const CLI = defineCli({
   usage: "npm run sandbox -- [--port N] [--max-clock-skew SECONDS]   (or npx konaplate-sandbox [options])",

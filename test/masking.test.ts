@@ -1,7 +1,9 @@
 // The masking component alone: every spelling of a sent value a server might echo, each masked in
 // place or its whole string replaced by the marker, and nothing else touched.
 import { describe, expect, it } from "vitest";
-import { ENCODED_MARKER, escapeControls, MAX_REPORT_STRING, REDACTED, Scrubber } from "../conformance/masking.js";
+import { escapeControls } from "../common/control-chars.js";
+import { REDACTED } from "../common/secret-headers.js";
+import { ENCODED_MARKER, MAX_REPORT_STRING, Scrubber } from "../conformance/masking.js";
 
 const ACCESS_KEY = "AKLEAKCANARY0000000000000000000000000042";
 const SECRET_KEY = "SKLEAKCANARY-secret-9f8e7d6c5b4a";

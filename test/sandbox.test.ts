@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASES, OPERATION } from "../generated/contract.js";
-import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
+import { PLACEHOLDER_CREDENTIALS } from "../common/credentials.js";
 import { outcomeTable } from "../sandbox/outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
 import { checkContentType, checkToken } from "../sandbox/request-checks.js";

@@ -3,7 +3,7 @@
 // The runner masks personal data before the report exists; this renderer does not re-mask, but it
 // never prints credential headers even if a caller forgot to drop them.
 import { stringifyJson } from "../../src/json.js";
-import { isSecretHeader, REDACTED } from "../masking.js";
+import { isSecretHeader, REDACTED } from "../../common/secret-headers.js";
 import type { CaseReport, CheckResult, Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
 import { renderLatencyChart } from "./latency-chart.js";

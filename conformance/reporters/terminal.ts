@@ -1,6 +1,6 @@
 // The run as a person reads it on stdout: a table, the failed checks under it, and a last line
 // `N passed, M failed` that scripts may grep.
-import { escapeControls } from "../masking.js";
+import { escapeControls } from "../../common/control-chars.js";
 import type { CaseReport, Report } from "../report.js";
 
 // The report reaching here is already sanitised; escaping again (idempotent) keeps every printed
