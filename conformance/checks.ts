@@ -1,5 +1,6 @@
 // The named checks of one case, always all of them, always in this order: a failed case must show
 // which rules held and which broke. Each message says exactly what was seen.
+import { isJsonMediaType } from "../common/media-type.js";
 import { ENCRYPTION } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
 import { decryptPayload, describeJweHeader, jweHeader } from "../src/encryption.js";
@@ -107,12 +108,6 @@ export function codeOf(plain: unknown): string | null {
   return typeof code === "string" ? code : null;
 }
 
-function isJsonMediaType(contentType: string): boolean {
-  const [mediaType, ...params] = contentType.split(";").map((s) => s.trim());
-  if (mediaType?.toLowerCase() !== "application/json") return false;
-  return params.every((p) => p === "" || /^charset=("?)utf-8\1$/i.test(p));
-}
-
 function schemaCheck(status: number, body: ParsedBody & { ok: true }): CheckResult {
   const wireViolations = validateResponseBody(status, body.wire);
   if (wireViolations === null) return result("body-schema", false, `status ${status} is not documented`);
@@ -155,7 +150,7 @@ export function judge(expected: Expectation, exchange: Exchange, body: ParsedBod
   checks.push(
     contentType === null
       ? result("content-type", false, "expected application/json, got no Content-Type header")
-      : isJsonMediaType(contentType)
+      : isJsonMediaType(contentType, "exact")
         ? result("content-type", true, contentType)
         : result("content-type", false, `expected application/json, got ${contentType}${/^application\/json\s*;/i.test(contentType) ? " (JSON is UTF-8: only charset=utf-8 may be declared)" : ""}`),
   );

@@ -12,7 +12,7 @@ import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
 import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { stopOnExitRequest } from "../common/lifetime.js";
-import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { startPrism, stopAllPrism, type PrismHandle } from "../mock/prism.js";
 import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
 import {
   credentialsFromEnv,

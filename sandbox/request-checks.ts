@@ -3,6 +3,7 @@
 // the body. Each check returns the first broken rule as a Refusal whose text says what was expected.
 // No text here ever holds a secret, the HMAC the sandbox expected, or a personal value of the body.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { charsetOf, isJsonMediaType, parseMediaType } from "../common/media-type.js";
 import { decryptPayload } from "../src/encryption.js";
 import { parseJson } from "../src/json.js";
 import { zoneOffsetMinutes } from "../src/signing.js";
@@ -147,10 +148,9 @@ export function checkToken(headers: Headers, rawBody: Buffer, secretKey: string,
 /** `application/json`, with no charset or UTF-8. */
 export function checkContentType(headers: Headers): Refusal | null {
   const value = headers["content-type"];
-  const [type, ...params] = (value ?? "").split(";").map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
-  if (type === "application/json" && (charset === undefined || charset === "utf-8")) return null;
-  const got = value === undefined ? "none" : type === "application/json" ? `charset ${charset}` : "another media type";
+  if (isJsonMediaType(value, "utf-8")) return null;
+  const media = value === undefined ? undefined : parseMediaType(value);
+  const got = media === undefined ? "none" : media.type === "application/json" ? `charset ${charsetOf(media)}` : "another media type";
   return refuse(415, "content-type", `Content-Type must be application/json (UTF-8), got ${got}`);
 }
 

@@ -3,7 +3,7 @@
 // process that launched it.
 import { exitWithUsage, parseOrExit, portFlag, UsageError, type Cli, type FlagDef, type FlagValues } from "../../common/cli-flags.js";
 import { stopOnExitRequest } from "../../common/lifetime.js";
-import { isPortInUse, startPrism, type PrismMode } from "./prism.js";
+import { isPortInUse, startPrism, type PrismMode } from "../../mock/prism.js";
 
 /** `npm run mock` (the spec's `servers` lists http://127.0.0.1:4010). */
 export const DEFAULT_PORT = 4010;
