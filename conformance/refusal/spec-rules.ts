@@ -1,12 +1,12 @@
 // What a request must obey, read from an OpenAPI document: every request header with its rules,
 // every body field with its rules, and the codes the spec names for a broken rule. Refusal cases are
 // derived from this, never from a hand list: a rule added to the spec adds its case.
-import { readFileSync } from "node:fs";
 import { OPERATION } from "../../generated/contract.js";
-import { parseJson } from "../../src/json.js";
+import { followRefs } from "../../src/json-pointer.js";
+import { specDocument, type SpecDocument } from "../../src/spec-document.js";
 
 export type Schema = Record<string, unknown>;
-export type SpecDocument = Record<string, unknown>;
+export type { SpecDocument };
 
 /** Keywords that describe or structure a schema but are no rule a value can break. */
 const NOT_RULES = new Set([
@@ -45,24 +45,9 @@ export interface SpecRules {
 
 const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
 
-export function resolveRef(doc: SpecDocument, ref: string): unknown {
-  if (!ref.startsWith("#/")) throw new Error(`only local refs are supported, got ${ref}`);
-  let node: unknown = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) throw new Error(`unresolved $ref ${ref}`);
-    node = node[key];
-  }
-  return node;
-}
-
 function deref(doc: SpecDocument, node: unknown): Schema {
-  let current = node;
-  for (let depth = 0; isObject(current) && typeof current.$ref === "string"; depth++) {
-    if (depth > 32) throw new Error("$ref chain too deep");
-    current = resolveRef(doc, current.$ref);
-  }
-  return isObject(current) ? current : {};
+  const target = followRefs(doc, node);
+  return isObject(target) ? target : {};
 }
 
 /** Every local $ref replaced by its target (the spec has no recursive schema), allOf merged in. */
@@ -162,10 +147,5 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
   return { headers, body: { schema: { type: bodySchema.type }, rules: rulesOf({ type: bodySchema.type }).filter(() => bodySchema.type !== undefined) }, fields, codes };
 }
 
-let kitDocument: SpecDocument | undefined;
-
 /** The kit's own spec (generated/openapi.json, the exact copy of spec/openapi.yaml), numbers lossless. */
-export function kitSpecDocument(): SpecDocument {
-  kitDocument ??= parseJson(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8")) as SpecDocument;
-  return kitDocument;
-}
+export const kitSpecDocument = specDocument;

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { SPEC_PATH } from "../../common/package-files.js";
+import { resolvePointer as resolveJsonPointer } from "../../src/json-pointer.js";
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -16,16 +17,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Follows a local `#/a/b` JSON pointer. */
+/** Follows a local `#/a/b` JSON pointer (with the kit's one resolver); a `$ref` at the end is not followed. */
 export function resolvePointer(doc: JsonObject, ref: string): Json {
-  if (!ref.startsWith("#/")) throw new Error(`only local refs are supported, got ${ref}`);
-  let node: Json = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) throw new Error(`unresolved $ref ${ref} (at "${key}")`);
-    node = node[key]!;
-  }
-  return node;
+  return resolveJsonPointer(doc, ref) as Json;
 }
 
 /** JSON text with bigints written as plain digits, 2-space indent, trailing newline. */
