@@ -5,6 +5,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { OPERATION } from "../generated/contract.js";
+import { operationUrl } from "../src/base-url.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/bounded-body.js";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
@@ -30,7 +31,7 @@ import { checkCredentialHeaders, checkHeaderOverrides } from "./header-overrides
 import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
-import { operationUrl, runConformance, type RunOptions } from "./runner.js";
+import { runConformance, type RunOptions } from "./runner.js";
 import { refusalCasesFor, selectRun, type AnyCase } from "./selection.js";
 import { exchange } from "./transport.js";
 

@@ -4,7 +4,9 @@ import { resolve } from "node:path";
 import { CASE_IDS } from "../generated/contract.js";
 import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../common/cli-flags.js";
 import { pemFrom } from "../common/credentials.js";
+import { checkBaseUrl } from "../src/base-url.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
+import { MAX_TIMEOUT_MS } from "../src/timeout.js";
 
 export { UsageError };
 
@@ -18,8 +20,7 @@ export interface ListedCase {
   kind: CaseKind;
 }
 
-/** Node's timers take at most 2^31-1 ms; a larger delay fires at once, so it is refused instead. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export { MAX_TIMEOUT_MS };
 
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
@@ -120,15 +121,11 @@ export function userPath(path: string, env: NodeJS.ProcessEnv): string {
 
 /** A base URL: http(s), no query or fragment; credentials in it are refused (they would end in reports). */
 export function parseTarget(raw: string, source: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`${source}: "${raw}" is not a URL (expected e.g. https://sandbox.konaplate.com/open-api)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${source}: expected an http or https URL, got ${url.protocol}`);
-  if (url.username || url.password) throw new UsageError(`${source}: do not put credentials in the URL; use KONAPLATE_ACCESS_KEY and KONAPLATE_SECRET_KEY`);
-  if (url.search || url.hash) throw new UsageError(`${source}: a base URL takes no query or fragment`);
+  const { url, faults } = checkBaseUrl(raw);
+  if (!url) throw new UsageError(`${source}: "${raw}" is not a URL (expected e.g. https://sandbox.konaplate.com/open-api)`);
+  if (faults.includes("not-http")) throw new UsageError(`${source}: expected an http or https URL, got ${url.protocol}`);
+  if (faults.includes("user-info")) throw new UsageError(`${source}: do not put credentials in the URL; use KONAPLATE_ACCESS_KEY and KONAPLATE_SECRET_KEY`);
+  if (faults.includes("query-or-fragment")) throw new UsageError(`${source}: a base URL takes no query or fragment`);
   return url.toString();
 }
 

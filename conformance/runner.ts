@@ -2,6 +2,7 @@
 // client) because they must go out exactly as given, invalid ones included, signed over the exact
 // bytes sent. Server faults never throw: they become failed checks.
 import { OPERATION } from "../generated/contract.js";
+import { operationUrl } from "../src/base-url.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT } from "../src/bounded-body.js";
 import { encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
@@ -17,6 +18,8 @@ import type { CaseReport, CheckResult, Report } from "./report.js";
 import { isRefusal, type AnyCase } from "./selection.js";
 import { idleWork, type IdleWork } from "./idle-work.js";
 import { exchange, type OutgoingRequest } from "./transport.js";
+
+export { operationUrl };
 
 export interface RunOptions {
   /** Base URL; the operation path is appended (the base may carry a prefix such as /open-api). */
@@ -46,13 +49,6 @@ const LAUNCH_BATCH = 8;
 const RAW_BODY_LIMIT = 2_000;
 /** A JSON answer up to this many characters is kept as parsed JSON; a longer one as cut text. */
 const JSON_BODY_LIMIT = 16_384;
-
-/** `<base>/api/v1/...`, with or without a trailing slash on the base. */
-export function operationUrl(target: string): string {
-  const url = new URL(target);
-  url.pathname = url.pathname.replace(/\/+$/, "") + OPERATION.path;
-  return url.toString();
-}
 
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
   return Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
