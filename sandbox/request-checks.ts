@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { charsetOf, isJsonMediaType, parseMediaType } from "../common/media-type.js";
 import { decryptPayload } from "../src/encryption.js";
-import { parseJson } from "../src/json.js";
+import { isJsonObject, parseJson } from "../src/json.js";
 import { zoneOffsetMinutes } from "../src/signing.js";
 import { validateRequestBody, validateRequestHeaders, type Violation } from "../src/validation.js";
 import { refuse, type Refusal } from "./refusal.js";
@@ -159,8 +159,6 @@ export interface PlainBody {
   encrypted: boolean;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** The request's plain body: parsed losslessly, decrypted when it is `{"encData"}`. */
 export async function readPlainBody(headers: Headers, rawBody: Buffer, encryption: SandboxEncryption | undefined): Promise<PlainBody | Refusal> {
   if (!rawBody.length) return refuse(400, "body-empty", "the body is empty; expected the JSON request object (or {\"encData\": \"<JWE>\"})");
@@ -170,7 +168,7 @@ export async function readPlainBody(headers: Headers, rawBody: Buffer, encryptio
   } catch {
     return refuse(400, "body-json", `the ${rawBody.length}-byte body is not JSON; expected the JSON request object (or {"encData": "<JWE>"})`);
   }
-  if (!isObject(parsed) || !("encData" in parsed)) return { body: parsed, encrypted: false };
+  if (!isJsonObject(parsed) || !("encData" in parsed)) return { body: parsed, encrypted: false };
   if (typeof parsed.encData !== "string" || Object.keys(parsed).length !== 1) {
     return refuse(400, "body-schema", 'an encrypted body is exactly {"encData": "<JWE compact string>"}');
   }
@@ -213,4 +211,4 @@ export function judgeBodyViolations(violations: readonly Violation[]): { account
   return refuse(400, "body-schema", `the body breaks the spec's request schema: ${violations.map((v) => v.message).join("; ")}`);
 }
 
-export const isRefusal = (value: unknown): value is Refusal => isObject(value) && typeof value.rule === "string" && typeof value.detail === "string";
+export const isRefusal = (value: unknown): value is Refusal => isJsonObject(value) && typeof value.rule === "string" && typeof value.detail === "string";
