@@ -14,7 +14,7 @@ import { BANKS, CASE_IDS } from "../generated/contract.js";
 import { startSandbox, type Sandbox, type SandboxRequest } from "../sandbox/server.js";
 import { BASE_PATH } from "../sandbox/settings.js";
 import {
-  GITHUB_RECIPE, GITLAB_RECIPE, githubSteps, gitlabJob, gitlabJobNames, kitSpec, freshCheckout, readRecipe, runGithubJob, runGitlabJob, teamProject, type Shell,
+  freshCheckout, GITHUB_RECIPE, GITLAB_RECIPE, githubSteps, gitlabJob, gitlabJobNames, kitSpec, readRecipe, runGithubJob, runGitlabJob, teamProject, type Shell,
 } from "./support/ci-recipes.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { packAndInstall, REPO, type PackedKit } from "./support/packed-kit.js";
@@ -193,14 +193,15 @@ interface RecipeUnderTest {
   kitSpec: string;
   /** The encryption keys as the CI service hands them over: PEM text (GitHub secrets) or paths (GitLab File variables). */
   keysAsFiles: boolean;
-  jobShape: () => void;
+  /** Asserts which job runs when, and that `variables` (every KONAPLATE_* the kit reads) reach the staging job and never the mock job. */
+  jobShape: (variables: string[]) => void;
   mock(shell: Shell, settings: Record<string, string>): Promise<JobOutcome>;
   staging(shell: Shell, settings: Record<string, string>): Promise<JobOutcome>;
 }
 
 function githubRecipe(): RecipeUnderTest {
   const { text, doc } = readRecipe(GITHUB_RECIPE);
-  const jobs = doc.jobs as Record<string, { if?: string }>;
+  const jobs = doc.jobs as Record<string, { if?: string; env?: Record<string, string> }>;
   const runJob = async (name: string, shell: Shell, settings: Record<string, string>): Promise<JobOutcome> => {
     const steps = await runGithubJob(doc, name, { secrets: settings, vars: settings }, shell);
     const started = (prefix: string) => steps.filter((s) => s.ran && s.uses?.startsWith(prefix));
@@ -217,7 +218,8 @@ function githubRecipe(): RecipeUnderTest {
     text,
     kitSpec: kitSpec(doc.env, GITHUB_RECIPE),
     keysAsFiles: false,
-    jobShape: () => {
+    jobShape: (variables) => {
+      expect(Object.keys(jobs.staging?.env ?? {}).sort()).toEqual([...variables].sort());
       for (const job of ["mock", "staging"]) {
         const uses = githubSteps(jobs[job] as Record<string, unknown>, job).map((s) => s.uses?.replace(/@.*/, "") ?? "run");
         expect(uses.slice(0, 3)).toEqual(["actions/checkout", "actions/setup-node", "run"]);
@@ -250,7 +252,9 @@ function gitlabRecipe(): RecipeUnderTest {
     text,
     kitSpec: kitSpec(doc.variables, GITLAB_RECIPE),
     keysAsFiles: true,
-    jobShape: () => {
+    jobShape: (variables) => {
+      const unset = (gitlabJob(doc, "konaplate-conformance-mock").script as string[]).find((line) => line.startsWith("unset "));
+      expect(unset?.split(" ").slice(1).sort()).toEqual([...variables].sort());
       expect(gitlabJobNames(doc)).toEqual(["konaplate-conformance-mock", "konaplate-conformance-staging"]);
       const rules = (name: string) => JSON.stringify(gitlabJob(doc, name).rules);
       expect(rules("konaplate-conformance-mock")).toContain('$CI_PIPELINE_SOURCE == \\"merge_request_event\\"');
@@ -351,13 +355,13 @@ describe("CI recipes", () => {
         expect(basename(recipe.kitSpec)).toBe(kit.tarballName);
         const installs = recipe.text.split("\n").filter((line) => /npm (install|ci)\b/.test(line) && !line.trimStart().startsWith("#"));
         expect(installs.length).toBeGreaterThan(0);
-        for (const line of installs) expect(line).toMatch(/ - npm install --no-save --no-audit --no-fund "\$KONAPLATE_KIT"$|run: npm install --no-save --no-audit --no-fund "\$KONAPLATE_KIT"$/);
+        for (const line of installs) expect(line).toMatch(/(- |run: )npm install --no-save --no-audit --no-fund "\$KONAPLATE_KIT"$/);
         // Every variable the kit reads, as --help lists them, is named where a team looks for it.
         const variables = [...new Set(help.match(/KONAPLATE_[A-Z_]+/g))];
         expect(variables.length).toBeGreaterThanOrEqual(8);
         const header = recipe.text.split("\n").filter((line) => line.startsWith("#")).join("\n");
         for (const variable of variables) expect(header).toContain(variable);
-        recipe.jobShape();
+        recipe.jobShape(variables);
       });
 
       it("mock job: installs the kit, tests the embedded mock with nothing of the team's sent anywhere, publishes junit.xml and the HTML report", async () => {
