@@ -4,21 +4,17 @@
 import { readFileSync } from "node:fs";
 import { CASE_IDS, CASES, type CaseId } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
-import { UsageError } from "./config.js";
+import { UsageError } from "../common/cli-flags.js";
+import type { CaseOverride, ConformanceCase } from "./kinds/kind.js";
 
 export { UsageError };
 
-export interface CaseOverride {
-  body?: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
+export type { CaseOverride };
 
-export interface ConformanceCase {
-  /** Documented test case of the spec (refusal cases live in refusal/catalog.ts). */
-  kind?: "documented";
+/** A documented test case of the spec (the kind of case in kinds/documented.ts). */
+export interface DocumentedCase extends ConformanceCase {
+  kind: "documented";
   id: CaseId;
-  title: string;
-  expected: { status: number; code: string | null };
   mockCode: string;
   request: { body: unknown; headers: Record<string, string> };
 }
@@ -83,7 +79,7 @@ export function readCaseOverrides(file: string): Record<string, CaseOverride> {
 }
 
 /** The documented cases in catalog order, overrides merged, optionally only some ids. */
-export function selectCases(overrides: Record<string, CaseOverride> = {}, only?: string[]): ConformanceCase[] {
+export function selectCases(overrides: Readonly<Record<string, CaseOverride>> = {}, only?: string[]): DocumentedCase[] {
   const unknownOverrides = unknownIds(Object.keys(overrides));
   if (unknownOverrides.length) throw new UsageError(`--cases: unknown case id${unknownOverrides.length > 1 ? "s" : ""} ${unknownOverrides.join(", ")}`);
   if (only) {

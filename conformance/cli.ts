@@ -14,10 +14,9 @@ import { validateRequestHeaders } from "../src/validation.js";
 import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { stopOnExitRequest } from "../common/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../mock/prism.js";
-import { readCaseOverrides, selectCases, type ConformanceCase } from "./catalog.js";
+import { readCaseOverrides } from "./catalog.js";
 import {
   credentialsFromEnv,
-  documentedCaseList,
   parseArgs,
   parseTarget,
   usage,
@@ -32,7 +31,9 @@ import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
 import { runConformance, type RunOptions } from "./runner.js";
-import { refusalCasesFor, selectRun, type AnyCase } from "./selection.js";
+import type { ConformanceCase } from "./kinds/kind.js";
+import { caseKinds, kindOf } from "./kinds/registry.js";
+import { deriveContext, selectRun } from "./selection.js";
 import { exchange } from "./transport.js";
 
 export interface CliIo {
@@ -43,7 +44,7 @@ export interface CliIo {
 interface Plan {
   options: CliOptions;
   target?: string;
-  cases: AnyCase[];
+  cases: ConformanceCase[];
   credentials: Credentials;
   encryption?: EncryptionConfig;
 }
@@ -59,25 +60,29 @@ async function checkKeys(encryption: EncryptionConfig): Promise<void> {
   }
 }
 
-/** The refusal cases as derived for the default request (placeholder credentials of valid shape). */
-function defaultRefusalCases() {
-  return refusalCasesFor(selectCases(), { credentials: MOCK_CREDENTIALS });
+/** Every kind's cases as derived for the default request (placeholder credentials of valid shape). */
+function defaultCases(): { kind: string; cases: ConformanceCase[]; mockSkips: number }[] {
+  const context = deriveContext({ credentials: MOCK_CREDENTIALS });
+  const build = { credentials: MOCK_CREDENTIALS, mock: true };
+  return caseKinds().map((kind) => {
+    const cases = kind.derive(context);
+    return { kind: kind.name, cases, mockSkips: cases.filter((c) => kind.skipReason?.(c, build) !== undefined).length };
+  });
 }
 
 /** Every case id `--help` lists with its kind. */
 export function listedCases(): ListedCase[] {
-  return [...documentedCaseList(), ...defaultRefusalCases().map((c) => ({ id: c.id, kind: "refusal" as const }))];
+  return defaultCases().flatMap(({ kind, cases }) => cases.map((c) => ({ id: c.id, kind })));
 }
 
 /** How many requests a full run sends, counted from the spec as it is now. */
 function fullRunLine(): string {
-  const documented = documentedCaseList().length;
-  const refusal = defaultRefusalCases();
-  const mockSkips = refusal.filter((c) => c.mockCannotJudge).length;
-  return (
-    `\nA full run sends ${documented + refusal.length} requests, one per case: ${documented} documented and ` +
-    `${refusal.length} refusal cases (against the embedded mock ${mockSkips} refusal cases are skipped).\n`
-  );
+  const kinds = defaultCases();
+  const total = kinds.reduce((sum, k) => sum + k.cases.length, 0);
+  const parts = kinds.map((k) => `${k.cases.length} ${k.kind}`);
+  const skips = kinds.filter((k) => k.mockSkips).map((k) => `${k.mockSkips} ${k.kind} cases`);
+  const counted = `${parts.slice(0, -1).join(", ")}${parts.length > 1 ? " and " : ""}${parts.at(-1)}`;
+  return `\nA full run sends ${total} requests, one per case: ${counted} cases${skips.length ? ` (against the embedded mock ${skips.join(" and ")} are skipped)` : ""}.\n`;
 }
 
 /** Everything that can be wrong before a single request is sent: each a UsageError. */
@@ -126,9 +131,9 @@ export function credentialShapeWarnings(credentials: Credentials): string[] {
     .map((v) => `${HEADER_SOURCES[v.path]}: ${v.message} (the spec's rule for ${v.path}; the server will likely refuse every request)`);
 }
 
-/** One unrecorded request (a documented case's), so the first timed case does not measure the mock warming up. */
-async function warmUp(url: string, credentials: Credentials, kase: ConformanceCase | undefined): Promise<void> {
-  const body = stringifyJson(kase?.request.body ?? {});
+/** One unrecorded request (the first case's body), so the first timed case does not measure the mock warming up. */
+async function warmUp(url: string, credentials: Credentials, first: ConformanceCase | undefined): Promise<void> {
+  const body = stringifyJson(first ? kindOf(first).requestBody(first) : {});
   // Through the runner's transport, so the connection it keeps alive is the one the first case reuses.
   // A mock that cannot answer this fails the cases themselves, with a reason.
   await exchange({ url: operationUrl(url), method: OPERATION.method, headers: { "Content-Type": "application/json", ...signedHeaders(credentials, body) }, wire: body }, 5_000, DEFAULT_MAX_RESPONSE_BYTES);
@@ -181,7 +186,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
         return 2;
       }
       progress.status(`embedded Prism mock listening on ${prism.url} (${Math.round(performance.now() - started)} ms); warming it up ...`);
-      await warmUp(prism.url, settings.credentials, settings.cases.find((c): c is ConformanceCase => "request" in c));
+      await warmUp(prism.url, settings.credentials, settings.cases[0]);
       progress.status(`running ${settings.cases.length} cases against ${prism.url} ...`);
     }
     const run: RunOptions = {
@@ -190,6 +195,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       cases: settings.cases,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
+      strict: options.strict,
       mock: settings.target === undefined,
       onProgress: (done, total, latest) => progress.update(done, total, latest),
     };

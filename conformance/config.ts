@@ -7,17 +7,17 @@ import { pemFrom } from "../common/credentials.js";
 import { checkBaseUrl } from "../src/base-url.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
 import { MAX_TIMEOUT_MS } from "../src/timeout.js";
+import { caseKinds } from "./kinds/registry.js";
 
 export { UsageError };
 
-/** The kinds of case a run can hold; `--kind` picks one. */
-export const CASE_KINDS = ["documented", "refusal"] as const;
-export type CaseKind = (typeof CASE_KINDS)[number];
+/** The names of the kinds of case a run can hold, in run order; `--kind` picks one. */
+export const caseKindNames = (): string[] => caseKinds().map((k) => k.name);
 
 /** A case id as `--help` lists it. */
 export interface ListedCase {
   id: string;
-  kind: CaseKind;
+  kind: string;
 }
 
 export { MAX_TIMEOUT_MS };
@@ -41,7 +41,12 @@ as a JSON number with every digit)`,
     timeout: { value: "MS", help: `time allowed for each answer (default 10000, at most ${MAX_TIMEOUT_MS})` },
     concurrency: { value: "N", help: "cases in flight at once (default 4; 1 for a rate-limited server)" },
     only: { value: "ID,...", help: "run only these case ids; an id may end with * to take every id it starts\n(e.g. 002_* or 'refuse:auth:*')" },
-    kind: { value: "KIND", help: `run only cases of this kind: ${CASE_KINDS.join(" or ")}` },
+    kind: { value: "KIND", help: `run only cases of this kind: ${caseKindNames().join(" or ")}` },
+    strict: {
+      help: `cases built on the kit's own reading of the contract (rules marked inferred
+or choice in the spec, the request-time window, the Content-Type) fail
+like the others instead of warning`,
+    },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
 
@@ -49,7 +54,7 @@ Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KO
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
 KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
 
-Exit codes: 0 no case failed (skipped cases do not fail), 1 a case failed, 2 usage or
+Exit codes: 0 no case failed (skipped cases and warnings do not fail), 1 a case failed, 2 usage or
 configuration error.`,
 });
 
@@ -61,7 +66,7 @@ export function documentedCaseList(): ListedCase[] {
 /** The case ids `--only` and `--cases` take, grouped by kind, for the end of `--help`. */
 export function caseListing(cases: readonly ListedCase[]): string {
   const lines = ["Case ids (for --only and --cases), by kind:"];
-  for (const kind of CASE_KINDS) {
+  for (const kind of caseKindNames()) {
     const ids = cases.filter((c) => c.kind === kind).map((c) => c.id);
     if (ids.length) lines.push(`  ${`${kind}:`.padEnd(12)}${wrapList(ids, " ".repeat(14))}`);
   }
@@ -83,7 +88,8 @@ export interface CliOptions {
   concurrency: number;
   /** Case ids; an entry ending in `*` stands for every id starting with what precedes it. */
   only?: string[];
-  kind?: CaseKind;
+  kind?: string;
+  strict: boolean;
   help: boolean;
 }
 
@@ -99,7 +105,7 @@ function onlyPatterns(raw: string): string[] {
 /** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { flags, help } = CLI.parse(argv);
-  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, help };
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, help };
   if (flags.target !== undefined) options.target = flags.target;
   if (flags.cases !== undefined) options.casesFile = flags.cases;
   if (flags.timeout !== undefined) {
@@ -107,7 +113,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (flags.concurrency !== undefined) options.concurrency = integerFlag("--concurrency", flags.concurrency, { min: 1, max: Number.MAX_SAFE_INTEGER, what: "cases" });
   if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
-  if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, CASE_KINDS);
+  if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, caseKindNames());
   return options;
 }
 

@@ -9,8 +9,6 @@ export interface CheckResult {
   severity?: "error" | "warning";
 }
 
-export type CaseKind = "documented" | "refusal";
-
 export interface CaseReport {
   id: string;
   title: string;
@@ -29,8 +27,8 @@ export interface CaseReport {
   /** The request as sent, personal data masked and secrets removed. */
   request?: { headers: Record<string, string>; body: unknown };
   checks: CheckResult[];
-  /** "documented": a test case of the spec; "refusal": a request the server must refuse. */
-  kind: CaseKind;
+  /** The kind of case (conformance/kinds/): "documented", a test case of the spec; "refusal", a request the server must refuse. */
+  kind: string;
   /** Why a skipped case was not judged. */
   reason?: string;
   /** Refusal cases: every rule the request breaks, `<field or header>:<rule>`. */
@@ -41,6 +39,14 @@ export interface Report {
   target: string;
   startedAt: string;
   durationMs: number;
-  summary: { total: number; passed: number; failed: number; skipped: number };
+  /** `warned`: passed cases with a warning (a check of severity warning that did not hold). */
+  summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
   cases: CaseReport[];
 }
+
+/** The warnings of a case: checks of severity warning that did not hold (they never fail a case). */
+export function warningsOf(checks: readonly CheckResult[]): CheckResult[] {
+  return checks.filter((c) => !c.ok && c.severity === "warning");
+}
+
+export const hasWarnings = (c: { checks: readonly CheckResult[] }): boolean => warningsOf(c.checks).length > 0;

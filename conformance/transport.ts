@@ -10,7 +10,12 @@ import type { Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { BodyTooLargeError } from "../src/bounded-body.js";
 import { underlyingFailure } from "../src/errors.js";
-import type { Exchange } from "./checks.js";
+
+/** One request's fate: no answer (and why), or the answer as read. */
+export type Exchange =
+  | { answered: false; reason: string; durationMs: number }
+  /** `oversized`: the answer went past the byte cap (its value), so `text` is empty. */
+  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; oversized?: number };
 
 export interface OutgoingRequest {
   url: string;

@@ -13,7 +13,8 @@ import { closeServer, flatHeaders } from "../common/http-server.js";
 import { isJsonMediaType } from "../common/media-type.js";
 import { CASES } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
-import { validateRequestHeaders, validateRequestWireBody, type Violation } from "../src/validation.js";
+import { correlationId } from "../src/signing.js";
+import { isWellFormedCorrelationId, validateRequestHeaders, validateRequestWireBody, type Violation } from "../src/validation.js";
 import { createPrismEngine, PortInUseError, type PrismEngine, type PrismInput, type PrismMockPreferences, type PrismMode, type PrismProblem, type PrismResult, type PrismValidation } from "./prism-engine.js";
 
 /** Far above any request of this API; past it the request is refused unread. */
@@ -131,6 +132,18 @@ function query(search: URLSearchParams): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * The answer's X-KM-Correlation-Id traces the exchange and echoes the request's; Prism can only
+ * answer the spec's example, so the mock puts the request's id in its place (a fresh one, as the
+ * sandbox does, where the request's is missing or malformed: the answer must keep the header's rules).
+ */
+function echoingCorrelationId(req: IncomingMessage, headers: Record<string, unknown>): Record<string, unknown> {
+  const sent = req.headers["x-km-correlation-id"];
+  const id = typeof sent === "string" && isWellFormedCorrelationId(sent) ? sent : correlationId(new Date(), "KST");
+  const out = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "x-km-correlation-id"));
+  return { ...out, "X-KM-Correlation-Id": id };
+}
+
 function send(res: ServerResponse, status: number, headers: Record<string, unknown>, body: unknown, contentType?: string): void {
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && value !== null) res.setHeader(name, String(value));
   if (contentType) res.setHeader("content-type", contentType);
@@ -190,6 +203,8 @@ function problem(engine: PrismEngine, res: ServerResponse, error: PrismProblem):
 async function handle(engine: PrismEngine, mode: PrismMode, req: IncomingMessage, res: ServerResponse): Promise<Exchange> {
   const method = req.method ?? "GET";
   const path = new URL(req.url ?? "/", "http://kit.invalid").pathname;
+  // Every answer of the mock traces its exchange, its problem+json refusals included.
+  if (mode.mode === "mock") for (const [name, value] of Object.entries(echoingCorrelationId(req, {}))) res.setHeader(name, String(value));
   let raw: Buffer;
   try {
     raw = await readBody(req);
@@ -254,7 +269,8 @@ async function handle(engine: PrismEngine, mode: PrismMode, req: IncomingMessage
   }
 
   setViolationsHeader(res, violations);
-  const headers = result.output.headers ?? {};
+  const answered = result.output.headers ?? {};
+  const headers = mode.mode === "mock" ? echoingCorrelationId(req, answered) : answered;
   const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1];
   send(res, result.output.statusCode, headers, result.output.body, typeof contentType === "string" ? contentType : undefined);
   return { method, path, status: result.output.statusCode, how, violations };

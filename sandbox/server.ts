@@ -8,6 +8,7 @@ import { OPERATION } from "../generated/contract.js";
 import { encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { correlationId } from "../src/signing.js";
+import { isWellFormedCorrelationId } from "../src/validation.js";
 import { logLine, type Exchange } from "./log-line.js";
 import { ACCOUNT_RULE_OUTCOME, outcomeFor, type Member, type Outcome } from "./outcomes.js";
 import { refuse, refusalEnvelope, SANDBOX_REFUSAL_CODE, type Refusal } from "./refusal.js";
@@ -58,7 +59,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const CORRELATION_ID = /^[0-9]{12}-[0-9A-Fa-f]{7}$/;
 
 const refusalAnswer = (refusal: Refusal): Judgement => ({ answer: { status: refusal.status, body: refusalEnvelope(refusal) }, refusal });
 const outcomeAnswer = (outcome: Outcome): Judgement => ({ answer: { status: outcome.status, body: outcome.body }, outcome });
@@ -92,7 +92,7 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
     const headers = flatHeaders(req);
     const given = headers["x-km-correlation-id"];
     // The answer must keep the response header rules even when the request broke them.
-    const echoed = given !== undefined && CORRELATION_ID.test(given) ? given : correlationId(new Date(), "KST");
+    const echoed = given !== undefined && isWellFormedCorrelationId(given) ? given : correlationId(new Date(), "KST");
     const path = new URL(req.url ?? "/", "http://sandbox").pathname;
     const request: SandboxRequest = { method: req.method ?? "", path, headers, rawBody: Buffer.alloc(0), encrypted: false };
 

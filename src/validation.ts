@@ -254,6 +254,11 @@ export function validateRequestWireBody(body: unknown): Violation[] {
   return run(schemaPointers.requestWireBody, body);
 }
 
+/** An X-KM-Correlation-Id of the spec's shape (the request's and the answer's share one schema). */
+export function isWellFormedCorrelationId(value: string): boolean {
+  return value.length <= 64 && run("#/components/schemas/CorrelationId", value).length === 0;
+}
+
 /** Statuses the operation documents. */
 export function documentedStatuses(): string[] {
   return Object.keys(resolve(`${operationPointer}/responses`));

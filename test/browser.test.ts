@@ -69,7 +69,7 @@ describe("report.html of a real run with one case broken", () => {
   });
 
   it("says the outcome in its title", async () => {
-    expect(report.summary).toEqual({ total: 13, passed: 12, failed: 1, skipped: 0 });
+    expect(report.summary).toEqual({ total: 13, passed: 12, failed: 1, skipped: 0, warned: 0 });
     expect(await view.page.title()).toBe("Konaplate conformance — 12 passed, 1 failed");
   });
 

@@ -103,10 +103,10 @@ describe("defineCli", () => {
 
 describe("conformance flags", () => {
   it("keeps every documented flag and default", () => {
-    expect(parseArgs([])).toEqual({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, help: false });
+    expect(parseArgs([])).toEqual({ reportDir: "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: false, help: false });
     expect(
-      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "refusal", "-h"]),
-    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "refusal", help: true });
+      parseArgs(["--target", "http://x", "--cases=c.json", "--report-dir", "r", "--timeout", "500", "--concurrency=2", "--only", "success, 002_003", "--kind", "refusal", "--strict", "-h"]),
+    ).toEqual({ target: "http://x", casesFile: "c.json", reportDir: "r", timeoutMs: 500, concurrency: 2, only: ["success", "002_003"], kind: "refusal", strict: true, help: true });
   });
 
   it("--kind takes documented or refusal; --only takes ids and prefixes ending in *", () => {

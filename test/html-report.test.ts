@@ -16,7 +16,9 @@ describe("renderHtmlReport", () => {
     const html = renderHtmlReport(sampleReport());
     expect(html).toContain("<title>Konaplate conformance — 12 passed, 1 failed</title>");
     expect(html).toContain('<meta charset="utf-8">');
-    expect(html).toMatch(/13 total<\/span>, <span class="count-passed">12 passed<\/span>, <span class="count-failed">1 failed/);
+    // The sample's success case passed with a warning: counted beside the passed ones, and listed.
+    expect(html).toMatch(/13 total<\/span>, <span class="count-passed">12 passed<\/span> <span class="count-warned">\(1 with warnings\)<\/span>, <span class="count-failed">1 failed/);
+    expect(html).toContain("<li><code>success</code>: correlation-echo</li>");
     expect(html).toContain("2026-11-27T10:15:00.000Z");
     expect(html).toContain("1.23 s");
   });

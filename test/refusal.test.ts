@@ -9,7 +9,8 @@ import { selectCases } from "../conformance/catalog.js";
 import { countByRule, deriveRefusalCases, type RefusalCase } from "../conformance/refusal/catalog.js";
 import { kitSpecDocument, type SpecDocument } from "../conformance/refusal/spec-rules.js";
 import { runConformance } from "../conformance/runner.js";
-import { refusalCasesFor, selectRun } from "../conformance/selection.js";
+import { deriveContext, selectRun } from "../conformance/selection.js";
+import { refusalCasesFor } from "../conformance/kinds/refusal.js";
 import { notDerivedTable, refusalTable } from "../conformance/refusal/readme-table.js";
 import type { CaseReport, Report } from "../conformance/report.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -165,8 +166,7 @@ describe("selection: --kind and --only with a trailing *", () => {
   });
 
   it("builds refusal cases on the success case after --cases overrides", () => {
-    const documented = selectCases({ success: { body: { userName: "이몽룡", bankCode: "010" }, headers: { "X-Test": "1" } } });
-    const refusal = refusalCasesFor(documented, { credentials: CREDENTIALS });
+    const refusal = refusalCasesFor(deriveContext({ overrides: { success: { body: { userName: "이몽룡", bankCode: "010" }, headers: { "X-Test": "1" } } }, credentials: CREDENTIALS }));
     const pattern = refusal.find((c) => c.id === "refuse:body:bankAccount:pattern")!;
     expect(pattern.baseBody).toMatchObject({ userName: "이몽룡", bankCode: "010" });
     // The base's own break (an older bank code) is not counted against each case.
@@ -188,7 +188,7 @@ describe("against a faithful stand-in", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const report = run.report!;
-    expect(report.summary).toEqual({ total: report.cases.length, passed: report.cases.length, failed: 0, skipped: 0 });
+    expect(report.summary).toEqual({ total: report.cases.length, passed: report.cases.length, failed: 0, skipped: 0, warned: 0 });
     expect(report.cases.filter((c) => c.kind === "documented").map((c) => c.id)).toEqual([...CASE_IDS]);
     expect(report.cases.filter((c) => c.kind === "refusal").length).toBe(derive().cases.length);
   });
@@ -242,11 +242,11 @@ const FLAWS: FlawExpectation[] = [
   { flaw: "ignores-token-time", caughtBy: "refuse:auth:token-time", check: "refused", fragment: "accepted with 200" },
   { flaw: "any-access-key", caughtBy: "refuse:auth:access-key", check: "refused", fragment: "X-KM-Access-Key:credential" },
   { flaw: "any-asp-id", caughtBy: "refuse:auth:asp-id", check: "refused", fragment: "accepted with 200" },
-  { flaw: "ignores-time-zone-header", caughtBy: "refuse:header:X-KM-Time-Zone:pattern", check: "refused", fragment: "X-KM-Time-Zone:pattern" },
+  // Its pattern is the kit's inference (a warning, below); leaving the header out breaks the page's own rule.
+  { flaw: "ignores-time-zone-header", caughtBy: "refuse:header:X-KM-Time-Zone:missing", check: "refused", fragment: "accepted with 200" },
   { flaw: "correlation-id-optional", caughtBy: "refuse:header:X-KM-Correlation-Id:missing", check: "refused", fragment: "accepted with 200" },
   { flaw: "accepts-invalid-body", caughtBy: "refuse:body:birthDate:pattern", check: "not-success", fragment: "answered code 000_000" },
   { flaw: "500-on-bad-input", caughtBy: "refuse:body:userName:minLength", check: "refused", fragment: "server error 500 on bad input" },
-  { flaw: "ignores-content-type", caughtBy: "refuse:content-type", check: "refused", fragment: "accepted with 200" },
   { flaw: "float-user-id", caughtBy: "refuse:body:userId:maximum", check: "refused", fragment: "userId:maximum" },
   { flaw: "wrong-code-for-bad-account", caughtBy: "refuse:body:bankAccount:pattern", check: "code", fragment: "expected code 002_001 (the spec's code for bankAccount:pattern), got 002_007" },
   { flaw: "success-code-on-refusal", caughtBy: "refuse:header:X-KM-Access-Key:missing", check: "not-success", fragment: "answered code 000_000" },
@@ -302,6 +302,68 @@ describe("stand-ins that each forget one kind of refusal", () => {
         expect(c.status).toBe("passed");
         expect(c.checks.find((k) => k.name === "refused")).toMatchObject({ ok: false, severity: "warning" });
       }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** Flaws against rules of the kit's own reading: a warning by default, a failure with --strict. */
+const KIT_READING_FLAWS: { flaw: RefusalFlaw; caughtBy: string; breaks: string }[] = [
+  { flaw: "accepts-impossible-date", caughtBy: "refuse:body:birthDate:format", breaks: "birthDate:format" },
+  { flaw: "ignores-time-zone-pattern", caughtBy: "refuse:header:X-KM-Time-Zone:pattern", breaks: "X-KM-Time-Zone:pattern" },
+  { flaw: "ignores-content-type", caughtBy: "refuse:content-type", breaks: "Content-Type:application/json" },
+];
+
+describe("rules of the kit's own reading (inferred in the spec, or the kit's knowledge)", () => {
+  it("are marked in the spec and make warning-only cases whose title says so; the page's and the guideline's rules make errors", () => {
+    const byId = new Map(derive().cases.map((c) => [c.id, c]));
+    for (const [id, source] of [
+      ["refuse:body:birthDate:format", "inferred"],
+      ["refuse:header:X-KM-Time-Zone:pattern", "inferred"],
+      ["refuse:content-type", "kit"],
+      ["refuse:time:hour-old", "kit"],
+    ] as const) {
+      expect(byId.get(id), id).toMatchObject({ source, warningOnly: true });
+      expect(byId.get(id)!.title).toMatch(/warning only\)$/);
+    }
+    for (const [id, source] of [
+      ["refuse:body:birthDate:pattern", "seed"],
+      ["refuse:header:X-KM-Time-Zone:missing", "seed"],
+      ["refuse:auth:wrong-secret", "guideline"],
+      ["refuse:header:X-KM-Tran-Token:pattern", "guideline"],
+      ["refuse:body:userId:maximum", "seed"],
+    ] as const) {
+      expect(byId.get(id), id).toMatchObject({ source, warningOnly: false });
+    }
+  });
+
+  it("a mark the derivation cannot read is refused with the place named", () => {
+    const doc = structuredClone(kitSpecDocument()) as SpecDocument;
+    const schemas = (doc.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+    (schemas.VerifyAccountHolderRequest!.properties as Record<string, Record<string, unknown>>).userName!["x-konaplate-rule-sources"] = { pattern: "inferred" };
+    expect(() => derive(doc)).toThrow(/field userName: x-konaplate-rule-sources names pattern, which is no rule of the schema/);
+  });
+
+  it.each(KIT_READING_FLAWS)("$flaw: exit 0 with $caughtBy passed and its warning counted; --strict: exit 1 with it failed", async ({ flaw, caughtBy, breaks }) => {
+    const server = await startRefusalStandIn(flaw, CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--concurrency", "16"], TEST_ENV);
+      expect(run.code).toBe(0);
+      const c = caseOf(run.report, caughtBy);
+      expect(c.status).toBe("passed");
+      expect(c.checks.find((k) => k.name === "refused")).toMatchObject({ ok: false, severity: "warning", message: expect.stringContaining(breaks) });
+      expect(run.report!.summary.warned).toBeGreaterThanOrEqual(1);
+      const summary = run.stdout.trimEnd().split("\n").at(-1)!;
+      expect(summary).toMatch(new RegExp(`^${run.report!.summary.passed} passed \\(${run.report!.summary.warned} with warnings\\), 0 failed$`));
+      expect(run.stdout).toContain(`  ${caughtBy}  refused: `);
+      expect(run.files["junit.xml"]).toMatch(/<property name="cases-with-warnings" value="[1-9]/);
+      expect(run.files["report.html"]).toContain(`<li><code>${caughtBy}</code>: refused`);
+
+      const strict = await runCli(["--target", server.url, "--concurrency", "16", "--strict", "--only", caughtBy], TEST_ENV);
+      expect(strict.code).toBe(1);
+      expect(caseOf(strict.report, caughtBy).status).toBe("failed");
+      expect(caseOf(strict.report, caughtBy).checks.find((k) => k.name === "refused")).toMatchObject({ ok: false, severity: "error" });
     } finally {
       await server.close();
     }

@@ -5,8 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Exchange } from "../conformance/checks.js";
-import { exchange, type OutgoingRequest } from "../conformance/transport.js";
+import { exchange, type Exchange, type OutgoingRequest } from "../conformance/transport.js";
 
 interface Stand {
   url: string;

@@ -3,24 +3,25 @@
 // byte valid; where no value can break a rule alone, the one breaking the fewest is chosen and the
 // case lists every rule it breaks (`breaks`).
 import { stringifyJson } from "../../src/json.js";
+import type { ConformanceCase } from "../kinds/kind.js";
 import type { Credentials } from "../../src/signing.js";
 import { documentJudge, kitJudge, type RuleJudge } from "./rule-judge.js";
 import { baseHeaders, editHeaders, tokenTimeMismatch, type RefusalPlan } from "./request.js";
-import { kitSpecDocument, readSpecRules, type SpecDocument, type ValueRules } from "./spec-rules.js";
+import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource, type SpecDocument, type ValueRules } from "./spec-rules.js";
 import { applyEdit, candidateEdits, describeEdit, editsFor, type ValueEdit } from "./value-edits.js";
 
 export type RefusalGroup = "header" | "body" | "auth" | "time";
 
-export interface RefusalCase {
+export interface RefusalCase extends ConformanceCase {
   kind: "refusal";
-  id: string;
-  title: string;
   group: RefusalGroup;
   /** Every rule the request breaks, as `<field or header>:<rule>` (beyond what the base request breaks). */
   breaks: string[];
   /** A refusal is any 4xx; `code` is set where the spec names the code for this rule. */
   expected: { status: number; code: string | null };
-  /** Undocumented expectations (request-time windows): acceptance is a warning, never a failure. */
+  /** Where the broken rule comes from (the spec's marks; "kit" for the kit's own knowledge). */
+  source: RuleSource;
+  /** A rule of the kit's reading (inferred, choice, kit): acceptance is a warning, never a failure. */
   warningOnly: boolean;
   /** Why the embedded Prism mock cannot judge this case (it is then skipped); absent when it can. */
   mockCannotJudge?: string;
@@ -148,7 +149,11 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   const baseBody = options.baseBody;
   const cases: RefusalCase[] = [];
   const notDerived: NotDerived[] = [];
-  const common = { kind: "refusal" as const, warningOnly: false, baseBody, overrideHeaders };
+  // The documentation gives no refusal codes: a well-formed one is only hoped for, unless the spec names one.
+  const common = { kind: "refusal" as const, codeHoped: true, baseBody, overrideHeaders };
+  // A rule of the kit's reading makes a warning-only case, and its title says so.
+  const sourced = (source: RuleSource, title: string) =>
+    KIT_READING.has(source) ? { source, warningOnly: true, title: `${title} (${source === "kit" ? "the kit's own rule" : `an ${source} rule`}: warning only)` } : { source, warningOnly: false, title };
   const expectation = (code: string | null = null) => ({ status: 400, code });
 
   // Headers: judged on a sample signed like the real request (same credentials and body).
@@ -165,7 +170,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
       cases.push({
         ...common,
         id: `refuse:header:${h.name}:missing`,
-        title: `${h.name} left out (required)`,
+        ...sourced(h.sources.required!, `${h.name} left out (required)`),
         group: "header",
         breaks: headerBreaks(editHeaders(sample, h.name, { op: "remove" })),
         expected: expectation(),
@@ -183,7 +188,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
       cases.push({
         ...common,
         id: `refuse:header:${h.name}:${rule}`,
-        title: `${h.name} breaks ${ruleDetail(h.schema, rule)}: ${describeEdit(found.edit)}${also(found.breaks, `${h.name}:${rule}`)}`,
+        ...sourced(h.sources[rule]!, `${h.name} breaks ${ruleDetail(h.schema, rule)}: ${describeEdit(found.edit)}${also(found.breaks, `${h.name}:${rule}`)}`),
         group: "header",
         breaks: found.breaks,
         expected: expectation(),
@@ -196,15 +201,15 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   // Body: each field left out, then each of its rules broken alone where possible.
   const baseBodyBreaks = new Set(judge.body(baseBody));
   const bodyBreaks = (body: unknown) => newlyBroken(judge.body(body), baseBodyBreaks);
-  const bodyCase = (id: string, title: string, body: unknown, breaks: string[], code: string | null, mockCannotJudge?: string): RefusalCase => ({
+  const bodyCase = (id: string, title: string, source: RuleSource, body: unknown, breaks: string[], code: string | null): RefusalCase => ({
     ...common,
     id,
-    title,
+    ...sourced(source, title),
     group: "body",
     breaks,
     expected: expectation(code),
+    ...(code !== null ? { codeSource: `the spec's code for ${breaks[0]}` } : {}),
     plan: { kind: "body", body },
-    ...(mockCannotJudge ? { mockCannotJudge } : {}),
   });
   const deriveValueRules = (target: string, valueRules: ValueRules, value: unknown, place: (v: unknown) => unknown, idFor: (rule: string) => string) => {
     const edits = candidateEdits(value, valueRules.schema);
@@ -212,7 +217,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     for (const { rule, found } of breakEach(target, valueRules.rules, edits, brokenBy, notDerived)) {
       const broken = applyEdit(found.edit, value);
       const code = rules.codes.get(`${target}:${rule}`) ?? null;
-      cases.push(bodyCase(idFor(rule), `${target} breaks ${ruleDetail(valueRules.schema, rule)}${also(found.breaks, `${target}:${rule}`)}`, place(broken), found.breaks, code));
+      cases.push(bodyCase(idFor(rule), `${target} breaks ${ruleDetail(valueRules.schema, rule)}${also(found.breaks, `${target}:${rule}`)}`, valueRules.sources[rule]!, place(broken), found.breaks, code));
     }
   };
   deriveValueRules("body", rules.body, baseBody, (v) => v, (rule) => `refuse:body:${rule}`);
@@ -220,7 +225,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     const without = { ...baseBody };
     delete without[f.field];
     if (f.required) {
-      cases.push(bodyCase(`refuse:body:${f.field}:missing`, `${f.field} left out (required)`, without, bodyBreaks(without), rules.codes.get(`${f.field}:required`) ?? null));
+      cases.push(bodyCase(`refuse:body:${f.field}:missing`, `${f.field} left out (required)`, f.sources.required!, without, bodyBreaks(without), rules.codes.get(`${f.field}:required`) ?? null));
     }
     if (!(f.field in baseBody)) {
       for (const rule of f.rules) notDerived.push({ target: f.field, rule, why: "the base request does not send this field" });
@@ -228,31 +233,33 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     }
     deriveValueRules(f.field, f, baseBody[f.field], (v) => ({ ...baseBody, [f.field]: v }), (rule) => `refuse:body:${f.field}:${rule}`);
   }
-  const raw = (id: string, title: string, plan: RefusalPlan, breaks: string[]): RefusalCase => ({ ...common, id, title, group: "body", breaks, expected: expectation(), plan });
-  cases.push(raw("refuse:body:not-json", "body is not JSON", { kind: "wire", wire: stringifyJson(baseBody).slice(0, -1) }, ["body:json"]));
-  cases.push(raw("refuse:body:empty", "empty body (the body is required)", { kind: "wire", wire: "" }, ["body:required"]));
-  cases.push({ ...raw("refuse:content-type", "Content-Type text/plain instead of application/json", { kind: "content-type", contentType: "text/plain" }, ["Content-Type:application/json"]), group: "header" });
+  // The body is required and JSON (the page's request parameters); its media type is the kit's own rule.
+  const raw = (id: string, title: string, source: RuleSource, plan: RefusalPlan, breaks: string[]): RefusalCase => ({ ...common, id, ...sourced(source, title), group: "body", breaks, expected: expectation(), plan });
+  cases.push(raw("refuse:body:not-json", "body is not JSON", rules.body.sources.required!, { kind: "wire", wire: stringifyJson(baseBody).slice(0, -1) }, ["body:json"]));
+  cases.push(raw("refuse:body:empty", "empty body (the body is required)", rules.body.sources.required!, { kind: "wire", wire: "" }, ["body:required"]));
+  cases.push({ ...raw("refuse:content-type", "Content-Type text/plain instead of application/json", "kit", { kind: "content-type", contentType: "text/plain" }, ["Content-Type:application/json"]), group: "header" });
 
-  // Authentication: the kit's own knowledge, in no schema.
-  const auth = (id: string, title: string, plan: RefusalPlan, breaks: string, mock: string, group: RefusalGroup = "auth", warningOnly = false): RefusalCase => ({
+  // Authentication, in no schema: the token's rules are its header's (the guideline's), a
+  // credential's its header's; a request-time window is stated nowhere (the kit's own rule).
+  const headerSource = (name: string): RuleSource => rules.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.sources.required ?? "kit";
+  const auth = (id: string, title: string, source: RuleSource, plan: RefusalPlan, breaks: string, mock: string, group: RefusalGroup = "auth"): RefusalCase => ({
     ...common,
     id,
-    title,
+    ...sourced(source, title),
     group,
     breaks: [breaks],
     expected: expectation(),
     plan,
     mockCannotJudge: mock,
-    warningOnly,
   });
-  cases.push(auth("refuse:auth:wrong-secret", "X-KM-Tran-Token made with a wrong secret key", { kind: "wrong-secret" }, "X-KM-Tran-Token:hmac", MOCK_NO_HMAC));
-  cases.push(auth("refuse:auth:body-changed", "X-KM-Tran-Token valid for another body (one digit changed after signing)", { kind: "body-changed" }, "X-KM-Tran-Token:hmac", MOCK_NO_HMAC));
-  cases.push(auth("refuse:auth:token-time", "X-KM-Tran-Token carries another time than X-KM-Tran-Time (61 s later)", { kind: "token-time", shiftMs: TOKEN_TIME_SHIFT_MS }, "X-KM-Tran-Token:token-time", MOCK_NO_HMAC));
-  cases.push(auth("refuse:auth:access-key", "X-KM-Access-Key of a valid shape, but not the project's", { kind: "credential", header: "X-KM-Access-Key" }, "X-KM-Access-Key:credential", MOCK_NO_CREDENTIALS));
-  cases.push(auth("refuse:auth:asp-id", "X-KM-User-AspId of a valid shape, but not the provider's", { kind: "credential", header: "X-KM-User-AspId" }, "X-KM-User-AspId:credential", MOCK_NO_CREDENTIALS));
-  // Request-time windows are undocumented: run, report acceptance as a warning, never fail.
-  cases.push(auth("refuse:time:hour-old", "X-KM-Tran-Time an hour old (undocumented window: warning only)", { kind: "clock", shiftMs: -CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time", true));
-  cases.push(auth("refuse:time:hour-ahead", "X-KM-Tran-Time an hour in the future (undocumented window: warning only)", { kind: "clock", shiftMs: CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time", true));
+  const token = headerSource("X-KM-Tran-Token");
+  cases.push(auth("refuse:auth:wrong-secret", "X-KM-Tran-Token made with a wrong secret key", token, { kind: "wrong-secret" }, "X-KM-Tran-Token:hmac", MOCK_NO_HMAC));
+  cases.push(auth("refuse:auth:body-changed", "X-KM-Tran-Token valid for another body (one digit changed after signing)", token, { kind: "body-changed" }, "X-KM-Tran-Token:hmac", MOCK_NO_HMAC));
+  cases.push(auth("refuse:auth:token-time", "X-KM-Tran-Token carries another time than X-KM-Tran-Time (61 s later)", token, { kind: "token-time", shiftMs: TOKEN_TIME_SHIFT_MS }, "X-KM-Tran-Token:token-time", MOCK_NO_HMAC));
+  cases.push(auth("refuse:auth:access-key", "X-KM-Access-Key of a valid shape, but not the project's", headerSource("X-KM-Access-Key"), { kind: "credential", header: "X-KM-Access-Key" }, "X-KM-Access-Key:credential", MOCK_NO_CREDENTIALS));
+  cases.push(auth("refuse:auth:asp-id", "X-KM-User-AspId of a valid shape, but not the provider's", headerSource("X-KM-User-AspId"), { kind: "credential", header: "X-KM-User-AspId" }, "X-KM-User-AspId:credential", MOCK_NO_CREDENTIALS));
+  cases.push(auth("refuse:time:hour-old", "X-KM-Tran-Time an hour old (undocumented window)", "kit", { kind: "clock", shiftMs: -CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time"));
+  cases.push(auth("refuse:time:hour-ahead", "X-KM-Tran-Time an hour in the future (undocumented window)", "kit", { kind: "clock", shiftMs: CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time"));
   return { cases, notDerived };
 }
 

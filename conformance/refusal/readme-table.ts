@@ -8,19 +8,27 @@ function targetOf(c: RefusalCase): string | null {
   return parts.length === 4 ? parts[2]! : null;
 }
 
+/** Whether a row's cases fail a run or only warn (rules of the kit's own reading), naming the exceptions. */
+function verdictOf(row: { cases: RefusalCase[] }): string {
+  const warning = row.cases.filter((c) => c.warningOnly);
+  if (!warning.length) return "error";
+  if (warning.length === row.cases.length) return `warning (${warning[0]!.source})`;
+  return `error; warning for ${warning.map((c) => `${targetOf(c) ?? c.id} (${c.source})`).join(", ")}`;
+}
+
 export function refusalTable(cases: readonly RefusalCase[]): string {
-  const rows = new Map<string, { count: number; ids: string[] }>();
+  const rows = new Map<string, { cases: RefusalCase[]; ids: string[] }>();
   for (const c of cases) {
     const parts = c.id.split(":");
     const target = targetOf(c);
     const label = target === null ? `\`${c.id}\`` : `\`refuse:${parts[1]}:<${parts[1] === "header" ? "Header-Name" : "field"}>:${parts.at(-1)}\``;
-    const row = rows.get(label) ?? { count: 0, ids: [] };
-    row.count++;
+    const row = rows.get(label) ?? { cases: [], ids: [] };
+    row.cases.push(c);
     if (target !== null) row.ids.push(target);
     rows.set(label, row);
   }
-  const lines = [...rows].map(([label, { count, ids }]) => `| ${label} | ${count} | ${ids.length ? ids.join(", ") : "—"} |`);
-  return ["| case id | cases | for |", "|---|---|---|", ...lines, `| **all refusal cases** | **${cases.length}** | |`].join("\n");
+  const lines = [...rows].map(([label, row]) => `| ${label} | ${row.cases.length} | ${row.ids.length ? row.ids.join(", ") : "—"} | ${verdictOf(row)} |`);
+  return ["| case id | cases | for | when accepted |", "|---|---|---|---|", ...lines, `| **all refusal cases** | **${cases.length}** | | |`].join("\n");
 }
 
 /** The rules that make no case, and why: the README's second table. */

@@ -15,11 +15,31 @@ const NOT_RULES = new Set([
   "allOf", "oneOf", "anyOf", "not", "if", "then", "else", "contentMediaType", "contentEncoding",
 ]);
 
+/** Where a rule comes from (`x-konaplate-source`); "kit" is the kit's own knowledge, in no source and no schema. */
+export type RuleSource = "seed" | "guideline" | "sandbox" | "inferred" | "choice" | "kit";
+
+/**
+ * Sources that are the kit's reading rather than the platform's word: a case made from such a rule
+ * is a warning (unless the run is --strict); rules from the seed page, the guideline or the public
+ * sandbox are errors.
+ */
+export const KIT_READING: ReadonlySet<RuleSource> = new Set<RuleSource>(["inferred", "choice", "kit"]);
+
+/** A rule's source where the spec marks none: the spec's info says facts are the seed page's unless marked. */
+const DEFAULT_SOURCE: RuleSource = "seed";
+const SOURCES = new Set<string>(["seed", "guideline", "sandbox", "inferred", "choice"]);
+
 export interface ValueRules {
   /** The schema with refs and allOf merged (for candidate values and the document judge). */
   schema: Schema;
   /** Breakable keywords present, in the order the schema states them (e.g. type, minLength, pattern). */
   rules: string[];
+  /**
+   * Each rule's source: `x-konaplate-rule-sources` of the schema names single keywords, else the
+   * schema's `x-konaplate-source`, else its parameter's, else the seed page. `required` is the
+   * header's or field's own rule.
+   */
+  sources: Record<string, RuleSource>;
 }
 
 export interface HeaderRules extends ValueRules {
@@ -78,6 +98,26 @@ function rulesOf(schema: Schema): string[] {
   return Object.keys(schema).filter((k) => !NOT_RULES.has(k) && !k.startsWith("x-"));
 }
 
+function sourceMark(node: Schema, where: string): RuleSource | undefined {
+  const mark = node["x-konaplate-source"];
+  if (mark === undefined) return undefined;
+  if (typeof mark !== "string" || !SOURCES.has(mark)) throw new Error(`${where}: x-konaplate-source must be one of ${[...SOURCES].join(", ")}, got ${String(mark)}`);
+  return mark as RuleSource;
+}
+
+/** The source of each rule (and of `required`) of a schema, read from the spec's marks. */
+function sourcesOf(schema: Schema, rules: readonly string[], where: string, outer?: RuleSource): Record<string, RuleSource> {
+  const fallback = sourceMark(schema, where) ?? outer ?? DEFAULT_SOURCE;
+  const perRule = isObject(schema["x-konaplate-rule-sources"]) ? schema["x-konaplate-rule-sources"] : {};
+  const out: Record<string, RuleSource> = { required: outer ?? DEFAULT_SOURCE };
+  for (const [rule, mark] of Object.entries(perRule)) {
+    if (typeof mark !== "string" || !SOURCES.has(mark)) throw new Error(`${where}: x-konaplate-rule-sources.${rule} must be one of ${[...SOURCES].join(", ")}, got ${String(mark)}`);
+    if (!rules.includes(rule)) throw new Error(`${where}: x-konaplate-rule-sources names ${rule}, which is no rule of the schema`);
+  }
+  for (const rule of rules) out[rule] = (perRule[rule] as RuleSource | undefined) ?? fallback;
+  return out;
+}
+
 function operationOf(doc: SpecDocument): Schema {
   const paths = isObject(doc.paths) ? doc.paths : {};
   const item = deref(doc, paths[OPERATION.path]);
@@ -116,7 +156,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
     const example = typeof param.example === "string" ? param.example : typeof schema.example === "string" ? schema.example : undefined;
     // A header is always a string on the wire: its type is not a rule a request can break.
     const rules = rulesOf(schema).filter((r) => r !== "type");
-    headers.push({ name: param.name, required: param.required === true, schema, rules, ...(example === undefined ? {} : { example }) });
+    const sources = sourcesOf(schema, rules, `header ${param.name}`, sourceMark(param, `header ${param.name}`));
+    headers.push({ name: param.name, required: param.required === true, schema, rules, sources, ...(example === undefined ? {} : { example }) });
   }
 
   const requestBody = deref(doc, operation.requestBody);
@@ -127,7 +168,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
   const required = new Set(Array.isArray(bodySchema.required) ? (bodySchema.required as string[]) : []);
   const fields = Object.entries(isObject(bodySchema.properties) ? bodySchema.properties : {}).map(([field, s]): FieldRules => {
     const schema = flatten(doc, s);
-    return { field, required: required.has(field), schema, rules: rulesOf(schema) };
+    const rules = rulesOf(schema);
+    return { field, required: required.has(field), schema, rules, sources: sourcesOf(schema, rules, `field ${field}`) };
   });
 
   const codes = new Map<string, string>();
@@ -144,7 +186,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
       if (typeof code === "string") codes.set(`${violates.field}:${violates.rule}`, code);
     }
   }
-  return { headers, body: { schema: { type: bodySchema.type }, rules: rulesOf({ type: bodySchema.type }).filter(() => bodySchema.type !== undefined) }, fields, codes };
+  const bodyRules = bodySchema.type === undefined ? [] : ["type"];
+  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes };
 }
 
 /** The kit's own spec (generated/openapi.json, the exact copy of spec/openapi.yaml), numbers lossless. */

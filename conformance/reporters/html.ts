@@ -4,8 +4,9 @@
 // never prints credential headers even if a caller forgot to drop them.
 import { stringifyJson } from "../../src/json.js";
 import { isSecretHeader, REDACTED } from "../../common/secret-headers.js";
-import type { CaseReport, CheckResult, Report } from "../report.js";
+import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
+import { groupsOf, presentationOf, type KindGroup } from "./kinds.js";
 import { renderLatencyChart } from "./latency-chart.js";
 
 export { REDACTED };
@@ -33,6 +34,7 @@ tr.case.passed { background: var(--pass-bg); }
 tr.case.failed { background: var(--fail-bg); }
 tr.case.skipped { background: #f3f5f7; color: #5b6570; }
 .count-skipped { color: #5b6570; font-weight: 600; }
+.count-warned { color: var(--warn); font-weight: 600; }
 p.kind-note { margin: .25rem 0 .75rem; color: #3b444d; }
 .verdict { font-weight: 700; }
 tr.passed .verdict { color: var(--pass); }
@@ -107,14 +109,14 @@ function renderExchange(c: CaseReport): string {
 const VERDICTS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
 
 function renderRow(c: CaseReport): string {
-  const refusal = c.kind === "refusal";
-  const statusDiffers = refusal ? c.observed.status === null || c.observed.status < 400 || c.observed.status >= 500 : c.observed.status !== c.expected.status;
+  const presentation = presentationOf(c.kind);
+  const statusDiffers = !presentation.statusAsExpected(c);
   const codeDiffers = c.expected.code !== null && c.observed.code !== c.expected.code;
   const observed =
     c.status === "skipped"
       ? "—"
       : `<span class="${statusDiffers || codeDiffers ? "mismatch" : ""}">${escapeHtml(outcome(c.observed.status, c.observed.code))}</span>`;
-  const expected = escapeHtml(refusal ? `4xx ${c.expected.code ?? "(refused)"}` : `${c.expected.status} ${c.expected.code ?? "any code"}`);
+  const expected = escapeHtml(presentation.expected(c, "html"));
   const breaks = c.breaks?.length ? `<div class="breaks">breaks: <code>${escapeHtml(c.breaks.join(", "))}</code></div>` : "";
   const detail =
     c.status === "skipped"
@@ -133,26 +135,25 @@ function renderRow(c: CaseReport): string {
   ].join("");
 }
 
+const warned = (report: Report) => report.cases.filter((c) => c.status === "passed" && warningsOf(c.checks).length);
+const warnedCount = (report: Report) => report.summary.warned ?? warned(report).length;
+
+/** The cases with warnings, named in the summary (each row shows its warnings in amber). */
+function warningSummary(report: Report): string {
+  const cases = report.cases.filter((c) => warningsOf(c.checks).length);
+  if (!cases.length) return "";
+  const items = cases.map((c) => `<li><code>${escapeHtml(c.id)}</code>: ${escapeHtml(warningsOf(c.checks).map((k) => k.name).join(", "))}</li>`);
+  return `<dt>Warnings</dt><dd><details class="warnings"><summary>${cases.length} case${cases.length === 1 ? "" : "s"} with warnings (they never fail a case; <code>--strict</code> fails those of the kit's own reading)</summary><ul>${items.join("")}</ul></details></dd>\n`;
+}
+
 export function pageTitle(report: Report): string {
   const skipped = report.summary.skipped ?? 0;
   return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
-const SECTIONS = [
-  { kind: "documented", heading: "Cases", id: "documented-cases", note: "" },
-  {
-    kind: "refusal",
-    heading: "Refusal cases",
-    id: "refusal-cases",
-    note: "Each request breaks one rule (listed under breaks) and keeps everything else valid and signed: any 4xx is a refusal; a 5xx, a 2xx or code 000_000 fails the case. Skipped cases were not judged against this target.",
-  },
-] as const;
-
-function renderSection(report: Report, section: (typeof SECTIONS)[number]): string {
-  const cases = report.cases.filter((c) => (c.kind ?? "documented") === section.kind);
-  if (!cases.length && section.kind === "refusal") return "";
-  return `<h2 id="${section.id}">${section.heading}</h2>
-${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${section.kind}">
+function renderSection({ kind, presentation: { section }, cases }: KindGroup): string {
+  return `<h2 id="${escapeHtml(section.id)}">${escapeHtml(section.heading)}</h2>
+${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${escapeHtml(kind)}">
 <thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
 <tbody>
 ${cases.map(renderRow).join("\n")}
@@ -178,11 +179,11 @@ export function renderHtmlReport(report: Report): string {
 <dt>Target</dt><dd><code class="target">${escapeHtml(report.target)}</code></dd>
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
-<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
-</dl>
+<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedCount(report) ? ` <span class="count-warned">(${warnedCount(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
+${warningSummary(report)}</dl>
 <h2>Latency</h2>
 ${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
-${SECTIONS.map((section) => renderSection(report, section)).join("\n")}
+${groupsOf(report, true).map(renderSection).join("\n")}
 </body>
 </html>
 `;

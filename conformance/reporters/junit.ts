@@ -1,9 +1,7 @@
 // junit.xml: one testcase per case, so CI systems show conformance failures like test failures.
-import type { CaseReport, Report } from "../report.js";
+import { warningsOf, type CaseReport, type Report } from "../report.js";
+import { groupsOf } from "./kinds.js";
 
-export const JUNIT_CLASSNAME = "konaplate.conformance";
-/** Refusal cases get a testsuite (and classname) of their own. */
-export const JUNIT_REFUSAL_CLASSNAME = "konaplate.conformance.refusal";
 
 // Characters XML 1.0 does not allow at all, even escaped (a server may answer with anything).
 // eslint-disable-next-line no-control-regex
@@ -31,8 +29,8 @@ function failureOf(c: CaseReport): string {
   return `      <failure type="conformance" message="${escapeXmlAttribute(summary)}">${escapeXml(detail)}</failure>\n`;
 }
 
-function warningsOf(c: CaseReport): string {
-  const warnings = c.checks.filter((check) => !check.ok && check.severity === "warning");
+function warningOutput(c: CaseReport): string {
+  const warnings = warningsOf(c.checks);
   if (!warnings.length) return "";
   return `      <system-out>${escapeXml(warnings.map((w) => `warning ${w.name}: ${w.message}`).join("\n"))}</system-out>\n`;
 }
@@ -43,24 +41,25 @@ function skippedOf(c: CaseReport): string {
 
 function testcase(c: CaseReport, classname: string): string {
   const open = `    <testcase classname="${classname}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
-  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningsOf(c);
+  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningOutput(c);
   return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
 }
 
-/** One testsuite per kind of case (documented first); an empty kind gets no suite. */
+/** One testsuite per kind of case, named by the kind (documented first); an empty kind gets no suite. */
 export function renderJunitReport(report: Report): string {
   const { total, failed } = report.summary;
   const time = seconds(report.durationMs);
-  const suites = ([["documented", JUNIT_CLASSNAME], ["refusal", JUNIT_REFUSAL_CLASSNAME]] as const)
-    .map(([kind, classname]) => {
-      const cases = report.cases.filter((c) => (c.kind ?? "documented") === kind);
-      if (!cases.length && !(kind === "documented" && report.cases.length === 0)) return "";
+  const suites = groupsOf(report)
+    .map(({ kind, presentation, cases }) => {
+      const classname = presentation.junitClassname;
       const count = (status: CaseReport["status"]) => cases.filter((c) => c.status === status).length;
       // Cases run concurrently: a suite sharing the run with another gets the sum of its case times.
       const suiteTime = seconds(cases.reduce((sum, c) => sum + c.observed.durationMs, 0));
       return (
         `  <testsuite name="${classname}" tests="${cases.length}" failures="${count("failed")}" errors="0" skipped="${count("skipped")}" time="${cases.length === report.cases.length ? time : suiteTime}" timestamp="${escapeXml(report.startedAt)}">\n` +
-        `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${kind}"/>\n    </properties>\n` +
+        `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${escapeXmlAttribute(kind)}"/>\n` +
+        // Warnings never fail a testcase; CI shows how many cases had one.
+        `      <property name="cases-with-warnings" value="${cases.filter((c) => warningsOf(c.checks).length).length}"/>\n    </properties>\n` +
         cases.map((c) => testcase(c, classname)).join("") +
         `  </testsuite>\n`
       );

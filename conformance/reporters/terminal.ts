@@ -1,7 +1,8 @@
 // The run as a person reads it on stdout: a table, the failed checks under it, and a last line
 // `N passed, M failed` that scripts may grep.
 import { escapeControls } from "../../common/control-chars.js";
-import type { CaseReport, Report } from "../report.js";
+import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
+import { groupsOf, presentationOf } from "./kinds.js";
 
 // The report reaching here is already sanitised; escaping again (idempotent) keeps every printed
 // line one line even for a report built elsewhere: no server text may move the cursor or start a line.
@@ -16,16 +17,38 @@ function width(text: string): number {
 
 const pad = (text: string, to: number) => text + " ".repeat(Math.max(0, to - width(text)));
 
-const expectedOf = (c: CaseReport) =>
-  c.kind === "refusal" ? `4xx${c.expected.code ? ` ${c.expected.code}` : ""}` : `${c.expected.status} ${c.expected.code ?? "(any code)"}`;
+const expectedOf = (c: CaseReport) => presentationOf(c.kind).expected(c, "terminal");
 const verdictOf = (c: CaseReport) => (c.status === "passed" ? "PASS" : c.status === "skipped" ? "SKIP" : "FAIL");
 
-const KIND_HEADINGS = { documented: "Documented cases", refusal: "Refusal cases (each breaks one rule; any 4xx is a refusal)" } as const;
 const observedOf = (c: CaseReport) => (c.observed.status === null ? "no answer" : `${c.observed.status} ${c.observed.code ?? "(no code)"}`);
 
+/** `58 passed (3 with warnings), 0 failed, 7 skipped`: what scripts grep, warnings counted. */
 export function summaryLine(report: Report): string {
   const skipped = report.summary.skipped ?? 0;
-  return `${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+  const warned = report.summary.warned ?? report.cases.filter((c) => c.status === "passed" && warningsOf(c.checks).length).length;
+  return `${report.summary.passed} passed${warned ? ` (${warned} with warnings)` : ""}, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+}
+
+/** Past this many cases with the same warning, the cases are named in one line with one example. */
+const WARNINGS_LISTED_ONE_BY_ONE = 8;
+
+/** Every warning, by check: each case on a line of its own, or (many) counted with an example; report.html and report.json list each. */
+export function warningLines(report: Report): string[] {
+  const byCheck = new Map<string, { c: CaseReport; k: CheckResult }[]>();
+  for (const c of report.cases) for (const k of warningsOf(c.checks)) byCheck.set(k.name, [...(byCheck.get(k.name) ?? []), { c, k }]);
+  const lines: string[] = [];
+  for (const [name, seen] of byCheck) {
+    if (seen.length <= WARNINGS_LISTED_ONE_BY_ONE) lines.push(...seen.map(({ c, k }) => `  ${c.id}  ${name}: ${k.message}`));
+    else lines.push(`  ${name} in ${seen.length} cases (each listed in report.html), e.g. ${seen[0]!.c.id}: ${seen[0]!.k.message}`);
+  }
+  return lines.map((line) => oneLine(line));
+}
+
+/** A case's failed errors; "not checked" follows from an earlier failure and is left to report.json, unless it is all there is. */
+function failureLines(c: CaseReport): string[] {
+  const failed = c.checks.filter((k) => !k.ok && k.severity !== "warning");
+  const said = failed.filter((k) => !k.message.startsWith("not checked:"));
+  return (said.length ? said : failed).map((k) => oneLine(`  ${c.id}  ${k.name}: ${k.message}`));
 }
 
 /** Skipped cases grouped by reason: `N skipped: reason (ids...)`. */
@@ -43,25 +66,19 @@ export function renderTerminalReport(report: Report, extraLines: readonly string
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
   const out = [oneLine(`Konaplate conformance: ${report.target}${targetLabel ? ` (${targetLabel})` : ""}`)];
-  const kinds = [...new Set(report.cases.map((c) => c.kind ?? "documented"))];
-  for (const kind of kinds.length ? kinds : (["documented"] as const)) {
-    const cases = report.cases.filter((c) => (c.kind ?? "documented") === kind);
-    if (kinds.length > 1) out.push("", KIND_HEADINGS[kind]);
+  const groups = groupsOf(report);
+  for (const { presentation, cases } of groups) {
+    if (groups.length > 1) out.push("", presentation.heading);
     out.push("", line(header), line(widths.map((w) => "-".repeat(w))), ...cases.map((c) => line(row(c))));
   }
 
   const failed = report.cases.filter((c) => c.status === "failed");
-  if (failed.length) {
-    out.push("", "Failed checks:");
-    for (const c of failed) {
-      for (const check of c.checks) {
-        // "not checked" follows from an earlier failure: report.json lists it, the terminal need not.
-        if (!check.ok && check.severity !== "warning" && !check.message.startsWith("not checked:")) out.push(oneLine(`  ${c.id}  ${check.name}: ${check.message}`));
-      }
-    }
+  if (failed.length) out.push("", "Failed checks:", ...failed.flatMap(failureLines));
+  const warnings = warningLines(report);
+  if (warnings.length) {
+    const cases = report.cases.filter((c) => warningsOf(c.checks).length).length;
+    out.push("", `Warnings (never fail a case; --strict fails the cases of the kit's own reading): ${cases} case${cases === 1 ? "" : "s"}`, ...warnings);
   }
-  const warnings = report.cases.flatMap((c) => c.checks.filter((k) => !k.ok && k.severity === "warning").map((k) => ({ c, k })));
-  if (warnings.length) out.push("", oneLine(`Warnings (do not fail a case): ${warnings.length}, e.g. ${warnings[0]!.c.id} ${warnings[0]!.k.name}: ${warnings[0]!.k.message}`));
   const skipped = skippedLines(report);
   if (skipped.length) out.push("", "Skipped (not judged, never failed):", ...skipped);
   out.push("", ...extraLines, summaryLine(report));

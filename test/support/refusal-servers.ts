@@ -39,7 +39,11 @@ export type RefusalFlaw =
   /** Acceptable: refuses with 401 and an HTML page wherever the spec names no code. */
   | "html-401-refusals"
   /** Acceptable (warning only): no request-time window. */
-  | "accepts-stale-time";
+  | "accepts-stale-time"
+  /** Acceptable (warning only: the calendar rule is the kit's inference): takes 20250230 and other dates that do not exist. */
+  | "accepts-impossible-date"
+  /** Acceptable (warning only: the three capitals are the kit's inference): requires X-KM-Time-Zone, takes any value. */
+  | "ignores-time-zone-pattern";
 
 /** Five minutes either way: a window a real server might keep. */
 export const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -79,6 +83,12 @@ function adjusted(flaw: RefusalFlaw | undefined, request: ReceivedRequest, creds
     case "accepts-stale-time":
       v.clockOk = true;
       break;
+    case "accepts-impossible-date":
+      v.bodyViolations = v.bodyViolations.filter((x) => !(x.path === "birthDate" && x.rule === "format"));
+      break;
+    case "ignores-time-zone-pattern":
+      v.headerViolations = v.headerViolations.filter((x) => !(x.path === "X-KM-Time-Zone" && x.rule !== "required"));
+      break;
     default:
       break;
   }
@@ -107,6 +117,11 @@ function respondWith(flaw: RefusalFlaw | undefined, creds: StandInCredentials) {
         return verdict.bodyViolations.some((x) => x.path === "bankAccount") ? { status: 400, body: envelope("002_007") } : answer;
       case "success-code-on-refusal":
         return refused ? { status: 400, body: envelope("000_000") } : answer;
+      case "accepts-impossible-date": {
+        // The member is found whatever the day: the date is taken as given.
+        const onlyTheDate = request.verdict.bodyViolations.length > 0 && request.verdict.bodyViolations.every((x) => x.path === "birthDate" && x.rule === "format");
+        return onlyTheDate && !verdict.bodyViolations.length && verdict.tokenOk && !verdict.headerViolations.length ? { status: 200, body: envelope("000_000") } : answer;
+      }
       case "html-401-refusals":
         // Wherever the spec names no code: the faithful server's refusals carry the sandbox's placeholder.
         return refused && (typeof answer.body === "string" || (answer.body as { response?: { code?: string } }).response?.code === SANDBOX_REFUSAL_CODE) ? { status: 401, body: "<html><body><h1>401 Unauthorized</h1></body></html>", headers: { "content-type": "text/html" } } : answer;

@@ -1,0 +1,57 @@
+// What a check is, in the way Schemathesis registers its checks: a named function of the case, the
+// answer and the run, with a severity for the case and what it needs. Each kind of case names the
+// checks its answers get; "answered" and "not checked" are decided once, in registry.ts.
+import type { JsonBody, ParsedBody } from "../answer.js";
+import type { ConformanceCase, EncryptionSettings } from "../kinds/kind.js";
+import type { Exchange } from "../transport.js";
+
+export type Severity = "error" | "warning";
+
+export interface Verdict {
+  ok: boolean;
+  message: string;
+}
+
+/** What a run tells its checks. */
+export interface CheckRun {
+  encryption?: EncryptionSettings | undefined;
+  mock: boolean;
+  /** --strict: a case of the kit's own reading (warningOnly) is judged like any other. */
+  strict?: boolean;
+}
+
+export interface CheckContext {
+  kase: ConformanceCase;
+  exchange: Exchange & { answered: true };
+  /** The answer's body as read (decrypted where it came encrypted). */
+  body: ParsedBody;
+  /** The request's headers as sent. */
+  sentHeaders: Readonly<Record<string, string>>;
+  sentCorrelationId: string | undefined;
+  run: CheckRun;
+}
+
+interface CheckBase {
+  readonly name: string;
+  /** For this case; a case of the kit's own reading (warningOnly) makes every check a warning unless --strict. */
+  severity(kase: ConformanceCase): Severity;
+  /** A run-wide check is judged on every case of every kind while the run turns it on. */
+  readonly everyCase?: (run: CheckRun) => boolean;
+  /** It says why a body was not read as JSON, so the checks that needed one need not say it again. */
+  readonly reportsUnreadBody?: boolean;
+}
+
+/**
+ * What a check needs: any answer (the default), or a body read as JSON ("json": otherwise it is
+ * reported as not checked, once, by the registry).
+ */
+export type Check = CheckBase &
+  (
+    | { readonly needs?: "answer"; run(context: CheckContext): Verdict }
+    | { readonly needs: "json"; run(context: CheckContext & { body: JsonBody }): Verdict }
+  );
+
+/** A check that is always an error (unless the case is only the kit's reading). */
+export const alwaysError = (): Severity => "error";
+/** A check that never fails a case. */
+export const alwaysWarning = (): Severity => "warning";
