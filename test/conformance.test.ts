@@ -67,7 +67,9 @@ describe("against the embedded Prism mock (no --target)", () => {
 
   it("writes report.json of the exact published shape, junit.xml and report.html", () => {
     const report = run.report!;
-    expect(Object.keys(report)).toEqual(["target", "startedAt", "durationMs", "summary", "cases"]);
+    expect(Object.keys(report)).toEqual(["target", "startedAt", "durationMs", "summary", "reproduceEnvironment", "cases"]);
+    // The embedded mock reads no credential: its reproduce commands need no variable.
+    expect(report.reproduceEnvironment).toEqual([]);
     expect(report.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
     expect(new Date(report.startedAt).toISOString()).toBe(report.startedAt);
     for (const c of report.cases.filter((x) => x.kind === "documented")) {
