@@ -116,7 +116,7 @@ describe("renderHtmlReport", () => {
     report.reproduceEnvironment = ["KONAPLATE_ASP_ID", "KONAPLATE_SECRET_KEY"];
     const html = renderHtmlReport(report);
     expect(rowFor(html, BROKEN_CASE)).toContain(
-      `<input class="reproduce-command" type="text" readonly spellcheck="false" value="npx konaplate-conformance --only 002_003 --cases &#39;qa/it&#39;\\&#39;&#39;s &#34;cases&#34;.json&#39; --report-dir &#39;&#60;out&#62;/reproduce&#39;">`,
+      `<input class="reproduce-command" type="text" readonly spellcheck="false" value="npx konaplate-conformance --only 002_003 --cases &#39;qa/it&#39;\\&#39;&#39;s &#34;cases&#34;.json&#39; --report-dir &#39;&#60;out&#62;/reproduce&#39;" title="npx konaplate-conformance --only 002_003 --cases &#39;qa/it&#39;\\&#39;&#39;s &#34;cases&#34;.json&#39; --report-dir &#39;&#60;out&#62;/reproduce&#39;">`,
     );
     expect(rowFor(html, BROKEN_CASE)).toContain(`<button type="button" class="copy" hidden>Copy</button>`);
     expect(html.match(/class="reproduce-command"/g)).toHaveLength(1);

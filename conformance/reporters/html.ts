@@ -142,7 +142,7 @@ const VERDICTS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
 function renderReproduce(c: CaseReport): string {
   if (!c.reproduce) return "";
   return (
-    `<div class="reproduce"><label>reproduce <input class="reproduce-command" type="text" readonly spellcheck="false" value="${escapeHtml(c.reproduce)}"></label>` +
+    `<div class="reproduce"><label>reproduce <input class="reproduce-command" type="text" readonly spellcheck="false" value="${escapeHtml(c.reproduce)}" title="${escapeHtml(c.reproduce)}"></label>` +
     `<button type="button" class="copy" hidden>Copy</button></div>`
   );
 }
