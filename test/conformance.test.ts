@@ -91,6 +91,17 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(run.files["report.html"]).toContain("<html");
   });
 
+  it("gives each case with a warning, and only those, a reproduce command, shown in junit.xml's output", () => {
+    const warned = run.report!.cases.filter((c) => c.checks.some((k) => !k.ok && k.severity === "warning"));
+    expect(warned.length).toBeGreaterThan(0);
+    expect(run.report!.cases.filter((c) => c.reproduce !== undefined)).toEqual(warned);
+    for (const c of warned) {
+      // Called in-process, not by npm: the installed command's form; the mock needs no --target.
+      expect(c.reproduce).toBe(`npx konaplate-conformance --only ${c.id} --report-dir ${run.dir}/reproduce`);
+      expect(run.files["junit.xml"]).toContain(`reproduce: ${c.reproduce}\nRun a reproduce command from the folder this run was started in.</system-out>`);
+    }
+  });
+
   it("is echoed the correlation id by the kit's mock (Prism alone answers its example's)", () => {
     const success = run.report!.cases[0]!;
     const echo = success.checks.find((k) => k.name === "correlation-echo")!;
