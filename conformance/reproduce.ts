@@ -22,11 +22,13 @@ function insidePackage(packageJson: string, file: string): boolean {
 
 /**
  * How the kit is started where this run was: `npm run conformance --` when npm ran this clone's own
- * script (npm says which script and whose package.json), else the installed command through npx.
+ * script (npm says which script and whose package.json), else the installed command through npx,
+ * with --no-install: pasted where the kit is not installed, npx must not fetch a same-named package
+ * from the registry and run it with the credentials in its environment.
  */
 export function launcherWords(env: NodeJS.ProcessEnv, moduleFile = fileURLToPath(import.meta.url)): string[] {
   const ownScript = env.npm_lifecycle_event === "conformance" && env.npm_package_json !== undefined && insidePackage(env.npm_package_json, moduleFile);
-  return ownScript ? ["npm", "run", "conformance", "--"] : ["npx", "konaplate-conformance"];
+  return ownScript ? ["npm", "run", "conformance", "--"] : ["npx", "--no-install", "konaplate-conformance"];
 }
 
 /** Where a reproduction writes its reports: beside the run's own, never over them. */

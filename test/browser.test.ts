@@ -120,7 +120,7 @@ describe("report.html of a real run with one case broken", () => {
 
   it("copies the failed case's reproduce command with its Copy button: the page's one script, allowed by its hash", async () => {
     const command = report.cases.find((c) => c.id === BROKEN_CASE)!.reproduce!;
-    expect(command).toMatch(/^npx konaplate-conformance --only 002_003 --target /);
+    expect(command).toMatch(/^npx --no-install konaplate-conformance --only 002_003 --target /);
     const row = view.page.locator(`tr[data-case-id="${BROKEN_CASE}"]`);
     const field = row.locator("input.reproduce-command");
     expect(await field.inputValue()).toBe(command);

@@ -97,7 +97,7 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(run.report!.cases.filter((c) => c.reproduce !== undefined)).toEqual(warned);
     for (const c of warned) {
       // Called in-process, not by npm: the installed command's form; the mock needs no --target.
-      expect(c.reproduce).toBe(`npx konaplate-conformance --only ${c.id} --report-dir ${run.dir}/reproduce`);
+      expect(c.reproduce).toBe(`npx --no-install konaplate-conformance --only ${c.id} --report-dir ${run.dir}/reproduce`);
       expect(run.files["junit.xml"]).toContain(`reproduce: ${c.reproduce}\nRun a reproduce command from the folder this run was started in.</system-out>`);
     }
   });

@@ -174,7 +174,7 @@ describe("npm package", () => {
     expect(await exitOf(run("npx", ["--no-install", "konaplate-conformance", "--target", server.url, "--only", "success,002_003", "--report-dir", "failing"], { cwd: qa, env }))).toBe(1);
     const failing = JSON.parse(readFileSync(join(qa, "failing", "report.json"), "utf8")) as { cases: { id: string; status: string; reproduce?: string }[] };
     const reproduce = failing.cases.find((c) => c.id === "002_003")!.reproduce!;
-    expect(reproduce).toBe(`npx konaplate-conformance --only 002_003 --target ${server.url}/ --report-dir failing/reproduce`);
+    expect(reproduce).toBe(`npx --no-install konaplate-conformance --only 002_003 --target ${server.url}/ --report-dir failing/reproduce`);
     expect(await exitOf(run("sh", ["-c", reproduce], { cwd: qa, env }))).toBe(1);
     const again = JSON.parse(readFileSync(join(qa, "failing", "reproduce", "report.json"), "utf8")) as { cases: { id: string; status: string }[] };
     expect(again.cases.map((c) => [c.id, c.status])).toEqual([["002_003", "failed"]]);

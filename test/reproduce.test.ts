@@ -98,7 +98,7 @@ describe("the command form", () => {
 
   it("is npx konaplate-conformance for the installed kit, whatever script of the user's project ran it", () => {
     const installed = "/home/qa/project/node_modules/konaplate-contract-kit/dist/conformance/reproduce.js";
-    const npx = ["npx", "konaplate-conformance"];
+    const npx = ["npx", "--no-install", "konaplate-conformance"];
     expect(launcherWords({ npm_lifecycle_event: "npx", npm_package_json: "/home/qa/project/package.json" }, installed)).toEqual(npx);
     expect(launcherWords({ npm_lifecycle_event: "conformance", npm_package_json: "/home/qa/project/package.json" }, installed)).toEqual(npx);
     expect(launcherWords({}, installed)).toEqual(npx);
