@@ -46,11 +46,11 @@ export interface Report {
   durationMs: number;
   /** `warned`: passed cases with a warning (a check of severity warning that did not hold). */
   summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
-  cases: CaseReport[];
   /** --max-response-time: the longest an answer could take, in ms (check `response-time`). */
   maxResponseTimeMs?: number;
   /** Names (never values) of the environment variables the cases' `reproduce` commands read; present when a case has one. */
   reproduceEnvironment?: string[];
+  cases: CaseReport[];
 }
 
 /** The warnings of a case: checks of severity warning that did not hold (they never fail a case). */
