@@ -16,6 +16,7 @@ import { stopOnExitRequest } from "../common/lifetime.js";
 import { startPrism, stopAllPrism, type PrismHandle } from "../mock/prism.js";
 import { readCaseOverrides } from "./catalog.js";
 import {
+  credentialVariables,
   credentialsFromEnv,
   parseArgs,
   parseTarget,
@@ -29,6 +30,7 @@ import {
 import { checkCredentialHeaders, checkHeaderOverrides } from "./header-overrides.js";
 import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
+import { reproduction, type Reproduction } from "./reproduce.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
 import { runConformance, type RunOptions } from "./runner.js";
 import type { ConformanceCase } from "./kinds/kind.js";
@@ -47,6 +49,7 @@ interface Plan {
   cases: ConformanceCase[];
   credentials: Credentials;
   encryption?: EncryptionConfig;
+  reproduce?: Reproduction;
 }
 
 async function checkKeys(encryption: EncryptionConfig): Promise<void> {
@@ -89,6 +92,8 @@ function fullRunLine(): string {
 async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<Plan> {
   const options = parseArgs(argv);
   if (options.help) return { options, cases: [], credentials: MOCK_CREDENTIALS };
+  // As typed, for the reproduce commands: run from the same folder, a relative path means the same file.
+  const typed = { ...options };
   // Paths the user typed are theirs: relative to where they ran the command, shown absolute.
   options.reportDir = userPath(options.reportDir, env);
   if (options.casesFile !== undefined) options.casesFile = userPath(options.casesFile, env);
@@ -103,7 +108,7 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
     }
     await checkWritableDir(options.reportDir);
     // Real credentials are never sent to the mock: placeholders of the right shape suffice.
-    return { options, cases: selectRun({ ...selection, credentials: MOCK_CREDENTIALS }), credentials: MOCK_CREDENTIALS };
+    return { options, cases: selectRun({ ...selection, credentials: MOCK_CREDENTIALS }), credentials: MOCK_CREDENTIALS, reproduce: reproduction(typed, env, []) };
   }
   const { credentials, encryption } = credentialsFromEnv(env);
   checkCredentialHeaders(credentials, encryption?.cryptoKeyId);
@@ -111,7 +116,9 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   for (const warning of credentialShapeWarnings({ ...credentials, cryptoKeyId: encryption?.cryptoKeyId })) io.stderr.write(`warning: ${warning}\n`);
   const cases = selectRun({ ...selection, credentials, ...(encryption ? { encrypted: true } : {}) });
   await checkWritableDir(options.reportDir);
-  return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
+  // The target as resolved, so a command run where KONAPLATE_BASE_URL is unset never falls back to the mock.
+  const reproduce = reproduction({ ...typed, target }, env, credentialVariables(env));
+  return encryption ? { options, target, cases, credentials, encryption, reproduce } : { options, target, cases, credentials, reproduce };
 }
 
 const HEADER_SOURCES: Readonly<Record<string, string>> = {
@@ -197,6 +204,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       concurrency: options.concurrency,
       strict: options.strict,
       mock: settings.target === undefined,
+      ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+      ...(settings.reproduce ? { reproduce: settings.reproduce } : {}),
       onProgress: (done, total, latest) => progress.update(done, total, latest),
     };
     if (settings.encryption) run.encryption = settings.encryption;

@@ -21,6 +21,7 @@ export interface ListedCase {
 }
 
 export { MAX_TIMEOUT_MS };
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
@@ -46,6 +47,10 @@ as a JSON number with every digit)`,
       help: `cases built on the kit's own reading of the contract (rules marked inferred
 or choice in the spec, the request-time window, the Content-Type) fail
 like the others instead of warning`,
+    },
+    "max-response-time": {
+      value: "MS",
+      help: "the longest an answer may take, from the request's start to its last\nbyte: a case answered later fails check response-time (default: no limit)",
     },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
@@ -90,8 +95,32 @@ export interface CliOptions {
   only?: string[];
   kind?: string;
   strict: boolean;
+  /** --max-response-time: the longest an answer may take, in ms; no limit when absent. */
+  maxResponseTimeMs?: number;
   help: boolean;
 }
+
+/** A flag a failure's `reproduce` command carries, with the value the run used (undefined: not set). */
+export interface ReproducedFlag {
+  flag: keyof typeof CLI.def.flags & string;
+  /** From the options as typed (a path stays relative to the folder the user ran from), the target resolved. */
+  value(options: CliOptions): string | true | undefined;
+}
+
+/**
+ * The flags that make a run's cases what they are: which server, which requests, how they are
+ * judged. A `reproduce` command (reproduce.ts) carries each one the run set, so a new flag of that
+ * sort is one more entry here. Not here: --only (the command names its case), --report-dir (it
+ * writes apart, see reproduce.ts), --concurrency (one case runs alone).
+ */
+export const REPRODUCED_FLAGS: readonly ReproducedFlag[] = [
+  { flag: "target", value: (o) => o.target },
+  { flag: "cases", value: (o) => o.casesFile },
+  { flag: "kind", value: (o) => o.kind },
+  { flag: "timeout", value: (o) => (o.timeoutMs === DEFAULT_TIMEOUT_MS ? undefined : String(o.timeoutMs)) },
+  { flag: "strict", value: (o) => o.strict || undefined },
+  { flag: "max-response-time", value: (o) => o.maxResponseTimeMs?.toString() },
+];
 
 /** Ids, or prefixes ending in a single `*`: a `*` anywhere else is a mistake, not a pattern. */
 function onlyPatterns(raw: string): string[] {
@@ -105,7 +134,7 @@ function onlyPatterns(raw: string): string[] {
 /** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { flags, help } = CLI.parse(argv);
-  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, help };
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: DEFAULT_TIMEOUT_MS, concurrency: 4, strict: flags.strict === true, help };
   if (flags.target !== undefined) options.target = flags.target;
   if (flags.cases !== undefined) options.casesFile = flags.cases;
   if (flags.timeout !== undefined) {
@@ -114,6 +143,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (flags.concurrency !== undefined) options.concurrency = integerFlag("--concurrency", flags.concurrency, { min: 1, max: Number.MAX_SAFE_INTEGER, what: "cases" });
   if (flags.only !== undefined) options.only = onlyPatterns(flags.only);
   if (flags.kind !== undefined) options.kind = choiceFlag("--kind", flags.kind, caseKindNames());
+  if (flags["max-response-time"] !== undefined) {
+    options.maxResponseTimeMs = integerFlag("--max-response-time", flags["max-response-time"], { min: 1, max: Number.MAX_SAFE_INTEGER, what: "milliseconds" });
+  }
   return options;
 }
 
@@ -141,10 +173,17 @@ export interface EncryptionConfig {
   clientPrivateKey?: string;
 }
 
+const REQUIRED_CREDENTIALS = ["KONAPLATE_ASP_ID", "KONAPLATE_ACCESS_KEY", "KONAPLATE_SECRET_KEY"] as const;
+const OPTIONAL_SETTINGS = ["KONAPLATE_TIME_ZONE", "KONAPLATE_CRYPTO_KEY_ID", "KONAPLATE_SERVER_PUBLIC_KEY", "KONAPLATE_CLIENT_PRIVATE_KEY"] as const;
+
+/** The names of the variables credentialsFromEnv() read from this environment (never their values). */
+export function credentialVariables(env: NodeJS.ProcessEnv): string[] {
+  return [...REQUIRED_CREDENTIALS, ...OPTIONAL_SETTINGS.filter((name) => env[name])];
+}
+
 /** Credentials and optional encryption keys from KONAPLATE_* variables; missing ones named. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): { credentials: Credentials; encryption?: EncryptionConfig } {
-  const required = ["KONAPLATE_ASP_ID", "KONAPLATE_ACCESS_KEY", "KONAPLATE_SECRET_KEY"] as const;
-  const missing = required.filter((name) => !env[name]);
+  const missing = REQUIRED_CREDENTIALS.filter((name) => !env[name]);
   if (missing.length) {
     throw new UsageError(`missing credentials for a real target: set ${missing.join(", ")} in the environment`);
   }

@@ -33,6 +33,11 @@ export interface CaseReport {
   reason?: string;
   /** Refusal cases: every rule the request breaks, `<field or header>:<rule>`. */
   breaks?: string[];
+  /**
+   * Failed cases and cases with warnings: a shell command line that reruns this case alone, run from
+   * the folder the run was started in with the variables of `Report.reproduceEnvironment` set.
+   */
+  reproduce?: string;
 }
 
 export interface Report {
@@ -41,6 +46,10 @@ export interface Report {
   durationMs: number;
   /** `warned`: passed cases with a warning (a check of severity warning that did not hold). */
   summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
+  /** --max-response-time: the longest an answer could take, in ms (check `response-time`). */
+  maxResponseTimeMs?: number;
+  /** Names (never values) of the environment variables the cases' `reproduce` commands read; present when a case has one. */
+  reproduceEnvironment?: string[];
   cases: CaseReport[];
 }
 

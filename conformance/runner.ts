@@ -35,6 +35,10 @@ export interface RunOptions {
   maxResponseBytes?: number;
   /** Cases of the kit's own reading (inferred rules, the request-time window) fail like the others instead of warning. */
   strict?: boolean;
+  /** The longest an answer may take, in ms (request start to last byte): every case gets check response-time. */
+  maxResponseTimeMs?: number;
+  /** How to rerun one case alone (the CLI's command line): given to every failed case and case with warnings. */
+  reproduce?: { command(caseId: string): string; environment: readonly string[] };
   /**
    * Against the kit's own Prism: documented cases send `Prefer: code=<status>, example=<case id>`;
    * cases the mock cannot judge are skipped with the reason (each kind says which).
@@ -173,6 +177,9 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   if (options.maxResponseBytes !== undefined && !isValidByteCap(options.maxResponseBytes)) {
     throw new RangeError(`maxResponseBytes: expected a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_LIMIT}, got ${String(options.maxResponseBytes)}`);
   }
+  if (options.maxResponseTimeMs !== undefined && !(Number.isSafeInteger(options.maxResponseTimeMs) && options.maxResponseTimeMs >= 1)) {
+    throw new RangeError(`maxResponseTimeMs: expected a whole number of milliseconds from 1, got ${String(options.maxResponseTimeMs)}`);
+  }
   const cases = options.cases ?? selectCases();
   const sent = sentValues(cases, options.credentials);
   const scrub = new Scrubber([options.credentials.accessKey, options.credentials.secretKey, options.encryption?.clientPrivateKey, ...sent.secrets], sent.personal);
@@ -180,7 +187,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   const run: RunContext = {
     options,
     build: { credentials: options.credentials, encryption: options.encryption, mock },
-    checks: { encryption: options.encryption, mock, strict: options.strict === true },
+    checks: { encryption: options.encryption, mock, strict: options.strict === true, maxResponseTimeMs: options.maxResponseTimeMs },
     scrub,
     idle: idleWork(),
   };
@@ -202,6 +209,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
         // A bug here must not hide the other cases' results: this case fails, the run goes on.
         report = unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`);
       }
+      if (options.reproduce && (report.status === "failed" || (report.status === "passed" && hasWarnings(report)))) report.reproduce = options.reproduce.command(kase.id);
       // Masked as soon as it is judged, while other answers are still awaited: what is kept, shown
       // on the progress line and reported is this one masked copy, never the case as it happened.
       const shown = scrub.shown(report);
@@ -237,6 +245,8 @@ export async function runConformance(options: RunOptions): Promise<Report> {
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warned },
+    ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+    ...(options.reproduce && results.some((r) => r.reproduce !== undefined) ? { reproduceEnvironment: [...options.reproduce.environment] } : {}),
     cases: [] as CaseReport[],
   });
   return { ...envelope, cases: results };

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BANKS, CASE_IDS } from "../generated/contract.js";
+import { BANKS, CASE_IDS, CASES, CODE_MESSAGES } from "../generated/contract.js";
+import { stringifyJson } from "../src/json.js";
 import { startSandbox, type Sandbox, type SandboxRequest } from "../sandbox/server.js";
 import { BASE_PATH } from "../sandbox/settings.js";
 import {
@@ -23,6 +24,7 @@ import { killMarked, newMarker } from "./support/processes.js";
 const run = promisify(execFile);
 const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
 const SECRET_KEY = "pack-test-secret";
+const brokenBody = stringifyJson(CASES.find((c) => c.id === "002_003")!.request.body);
 
 let tmp: string;
 let kit: PackedKit;
@@ -78,7 +80,11 @@ describe("npm package", () => {
   let server: FaithfulServer;
 
   beforeAll(async () => {
-    server = await startFaithfulServer({ secretKey: SECRET_KEY });
+    // One documented case answered wrongly, for the reproduce command below; the probe sends another.
+    server = await startFaithfulServer({
+      secretKey: SECRET_KEY,
+      respond: (request) => (stringifyJson(request.body) === brokenBody ? { status: 400, body: { response: { code: "002_004", description: CODE_MESSAGES["002_004"].message } } } : undefined),
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -161,6 +167,17 @@ describe("npm package", () => {
     expect(report.summary.failed).toBe(0);
     expect(report.cases.filter((c) => c.kind === "documented" && c.status === "passed")).toHaveLength(CASE_IDS.length);
     expect(report.cases.some((c) => c.kind === "refusal" && c.status === "passed")).toBe(true);
+
+    // A failure's reproduce command is the installed command, and reruns that case alone from here.
+    const env = { ...process.env, INIT_CWD: qa, KONAPLATE_ASP_ID: "KONAPLATEASP001", KONAPLATE_ACCESS_KEY: "AK00000000000000000000000000000000000001", KONAPLATE_SECRET_KEY: SECRET_KEY };
+    const exitOf = (p: Promise<unknown>) => p.then(() => 0, (err: { code?: number }) => err.code);
+    expect(await exitOf(run("npx", ["--no-install", "konaplate-conformance", "--target", server.url, "--only", "success,002_003", "--report-dir", "failing"], { cwd: qa, env }))).toBe(1);
+    const failing = JSON.parse(readFileSync(join(qa, "failing", "report.json"), "utf8")) as { cases: { id: string; status: string; reproduce?: string }[] };
+    const reproduce = failing.cases.find((c) => c.id === "002_003")!.reproduce!;
+    expect(reproduce).toBe(`npx --no-install konaplate-conformance --only 002_003 --target ${server.url}/ --report-dir failing/reproduce`);
+    expect(await exitOf(run("sh", ["-c", reproduce], { cwd: qa, env }))).toBe(1);
+    const again = JSON.parse(readFileSync(join(qa, "failing", "reproduce", "report.json"), "utf8")) as { cases: { id: string; status: string }[] };
+    expect(again.cases.map((c) => [c.id, c.status])).toEqual([["002_003", "failed"]]);
   }, 120_000);
 });
 

@@ -18,6 +18,8 @@ export interface CheckRun {
   mock: boolean;
   /** --strict: a case of the kit's own reading (warningOnly) is judged like any other. */
   strict?: boolean;
+  /** --max-response-time, in ms: turns on the run-wide check response-time. */
+  maxResponseTimeMs?: number | undefined;
 }
 
 export interface CheckContext {
@@ -39,6 +41,8 @@ interface CheckBase {
   readonly everyCase?: (run: CheckRun) => boolean;
   /** It says why a body was not read as JSON, so the checks that needed one need not say it again. */
   readonly reportsUnreadBody?: boolean;
+  /** A limit the user set (not the contract's rule): a case of the kit's own reading does not soften it to a warning. */
+  readonly userLimit?: boolean;
 }
 
 /**

@@ -10,6 +10,7 @@ import { code } from "./code.js";
 import { correlationEcho } from "./correlation.js";
 import { bodyParses, bodySchema, contentType, responseHeaders, status } from "./documented-answer.js";
 import { notSuccess, refused } from "./refusal.js";
+import { responseTime } from "./response-time.js";
 
 /** Whether the request got an answer at all; judged from the exchange itself, first on every case. */
 export const ANSWERED = "answered";
@@ -23,7 +24,7 @@ export function registerCheck(check: Check): () => void {
   return () => registry.delete(check.name);
 }
 
-for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess]) registerCheck(check);
+for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, responseTime]) registerCheck(check);
 
 export function checkNamed(name: string): Check {
   const check = registry.get(name);
@@ -43,7 +44,8 @@ export function checkNamesFor(kindChecks: readonly string[], run: CheckRun): str
   return [ANSWERED, ...checksFor(kindChecks, run).map((c) => c.name)];
 }
 
-const severityOf = (kase: ConformanceCase, run: CheckRun, severity: (kase: ConformanceCase) => Severity): Severity => (kase.warningOnly && !run.strict ? "warning" : severity(kase));
+const severityOf = (kase: ConformanceCase, run: CheckRun, { severity, userLimit }: Pick<Check, "severity" | "userLimit">): Severity =>
+  kase.warningOnly && !run.strict && !userLimit ? "warning" : severity(kase);
 
 export interface Judged {
   kase: ConformanceCase;
@@ -61,9 +63,9 @@ export interface Judged {
 export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, run }: Judged): CheckResult[] {
   const checks = checksFor(names, run);
   const result = (name: string, ok: boolean, message: string, severity: Severity): CheckResult => ({ name, ok, message, severity });
-  const answeredSeverity = severityOf(kase, run, alwaysError);
+  const answeredSeverity = severityOf(kase, run, { severity: alwaysError });
   if (!exchange.answered) {
-    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c.severity)))];
+    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c)))];
   }
   const read: ParsedBody = body ?? { ok: false, reason: "body not read" };
   // Where a body-parses check says why the body was not read, the checks that needed it need not.
@@ -72,7 +74,7 @@ export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCo
   return [
     result(ANSWERED, true, `answered in ${Math.round(exchange.durationMs)} ms`, answeredSeverity),
     ...checks.map((c) => {
-      const severity = severityOf(kase, run, c.severity);
+      const severity = severityOf(kase, run, c);
       if (c.needs !== "json") return { name: c.name, ...c.run(context), severity };
       if (!read.ok) return result(c.name, false, unread, severity);
       return { name: c.name, ...c.run({ ...context, body: read }), severity };
