@@ -54,6 +54,17 @@ export interface FieldRules extends ValueRules {
   required: boolean;
 }
 
+/** The body's encrypted form (`{"encData": "<JWE>"}`): what the refuse:crypto:* cases break. */
+export interface EncryptionRules {
+  /** The encrypted form's source (its schema's `x-konaplate-source`): the algorithms, the recipient key, the integrity. */
+  source: RuleSource;
+  /** `x-konaplate-encryption`: the key wrap and content encryption the platform uses. */
+  keyManagement: string;
+  contentEncryption: string;
+  /** encData's own rules (`pattern`: a JWE compact serialization), each with its source. */
+  encData: ValueRules;
+}
+
 export interface SpecRules {
   headers: HeaderRules[];
   /** Rules of the body as a whole (e.g. `type: object`). */
@@ -61,6 +72,8 @@ export interface SpecRules {
   fields: FieldRules[];
   /** `<field>:<rule>` → the result code the spec names for it (from `x-konaplate-violates` examples). */
   codes: Map<string, string>;
+  /** The encrypted form of the body; undefined when the spec has none. */
+  encryption?: EncryptionRules;
 }
 
 const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -160,6 +173,43 @@ function plainBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | 
   return undefined;
 }
 
+/** The encrypted form among the body's alternatives: the object schema whose properties hold `encData`. */
+function encryptedBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
+  if (depth > 8) return undefined;
+  const schema = deref(doc, node);
+  const props = isObject(schema.properties) ? schema.properties : undefined;
+  if (props && "encData" in props && isObject(schema["x-konaplate-encryption"])) return schema;
+  for (const key of ["oneOf", "anyOf", "then", "else"]) {
+    const alternatives = schema[key];
+    for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
+      const found = encryptedBodySchema(doc, alternative, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function readEncryptionRules(doc: SpecDocument, node: unknown): EncryptionRules | undefined {
+  const schema = encryptedBodySchema(doc, node);
+  if (!schema) return undefined;
+  const where = "the encrypted request body";
+  const algorithms = schema["x-konaplate-encryption"] as Schema;
+  const name = (key: string) => {
+    const v = algorithms[key];
+    if (typeof v !== "string") throw new Error(`${where}: x-konaplate-encryption.${key} must be an algorithm name`);
+    return v;
+  };
+  const source = sourceMark(schema, where) ?? DEFAULT_SOURCE;
+  const encDataSchema = flatten(doc, (schema.properties as Schema).encData);
+  const rules = rulesOf(encDataSchema);
+  return {
+    source,
+    keyManagement: name("keyManagement"),
+    contentEncryption: name("contentEncryption"),
+    encData: { schema: encDataSchema, rules, sources: sourcesOf(encDataSchema, rules, "field encData", source) },
+  };
+}
+
 /** Reads every rule of the operation's request from a spec document (a parsed copy of openapi.yaml). */
 export function readSpecRules(doc: SpecDocument): SpecRules {
   const operation = operationOf(doc);
@@ -202,7 +252,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
     }
   }
   const bodyRules = bodySchema.type === undefined ? [] : ["type"];
-  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes };
+  const encryption = readEncryptionRules(doc, media.schema);
+  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes, ...(encryption ? { encryption } : {}) };
 }
 
 let kitDocument: SpecDocument | undefined;
