@@ -125,7 +125,7 @@ async function buildCryptoRequest(fault: CryptoFault, input: RefusalRequestInput
   const { wire, jwe } = await cryptoBody(fault, stringifyJson(input.baseBody), context.encryption.serverPublicKey);
   const headers = baseHeaders(context, wire, input.overrideHeaders);
   if (fault.kind === "no-key-id") setHeader(headers, KEY_ID_HEADER, undefined);
-  if (fault.kind === "unknown-key-id") setHeader(headers, KEY_ID_HEADER, otherOfSameShape(context.encryption.cryptoKeyId));
+  if (fault.kind === "unknown-key-id") setHeader(headers, KEY_ID_HEADER, otherOfSameShape(get(headers, KEY_ID_HEADER) ?? context.encryption.cryptoKeyId));
   return { headers, wire, body: input.baseBody, ...(jwe !== undefined ? { jwe } : {}) };
 }
 
