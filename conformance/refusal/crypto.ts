@@ -26,7 +26,9 @@ export type CryptoFault =
   /** A protected header naming other algorithms (the server's key, otherwise as usual). */
   | { kind: "algorithm"; alg: string; enc: string }
   /** encData that is not a JWE compact serialization. */
-  | { kind: "not-jwe"; form: "parts" | "base64url" | "empty" };
+  | { kind: "not-jwe"; form: NotJwe };
+
+type NotJwe = "parts" | "base64url" | "empty";
 
 export interface CryptoRefusal {
   id: string;
@@ -63,18 +65,17 @@ export function cryptoRefusals(rules: SpecRules): CryptoRefusal[] {
   if (other) {
     out.push({ id: "algorithm", title: `encData encrypted with alg ${other}${other === "RSA-OAEP" ? " (SHA-1)" : ""}, not the platform's ${alg} (enc ${enc} as usual)`, source: form, breaks: "encData:alg", fault: { kind: "algorithm", alg: other, enc } });
   }
+  // Each breaks the spec's encData pattern (five base64url parts) in a way a parser meets differently.
   const pattern = encryption.encData.sources.pattern;
   if (pattern) {
-    const notJwe = (suffix: string, what: string, f: "parts" | "base64url" | "empty"): CryptoRefusal => ({
-      id: `not-jwe-${suffix}`,
-      title: `encData ${what}: not a JWE compact serialization`,
-      source: pattern,
-      breaks: "encData:pattern",
-      fault: { kind: "not-jwe", form: f },
-    });
-    out.push(notJwe("parts", "has four parts (the tag left out)", "parts"));
-    out.push(notJwe("base64url", "holds + or / (standard Base64) in its ciphertext", "base64url"));
-    out.push(notJwe("empty", "is empty", "empty"));
+    const notJwe: [NotJwe, string][] = [
+      ["parts", "has four parts (the tag left out)"],
+      ["base64url", "holds + or / (standard Base64) in its ciphertext"],
+      ["empty", "is empty"],
+    ];
+    for (const [form, what] of notJwe) {
+      out.push({ id: `not-jwe-${form}`, title: `encData ${what}: not a JWE compact serialization`, source: pattern, breaks: "encData:pattern", fault: { kind: "not-jwe", form } });
+    }
   }
   return out.map((c) => ({ ...c, id: `refuse:crypto:${c.id}` }));
 }

@@ -154,40 +154,26 @@ function operationOf(doc: SpecDocument): Schema {
   return operation;
 }
 
-/**
- * The plain (unencrypted) form of the request body: the object schema among the body's
- * alternatives (oneOf/anyOf/if-then-else) that is not the `{"encData"}` wrapper.
- */
-function plainBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
+/** The first object schema among a body's alternatives (oneOf/anyOf/if-then-else) that `is` picks. */
+function bodyForm(doc: SpecDocument, node: unknown, is: (schema: Schema, properties: Schema) => boolean, depth = 0): Schema | undefined {
   if (depth > 8) return undefined;
   const schema = deref(doc, node);
-  const props = isObject(schema.properties) ? schema.properties : undefined;
-  if (props && !("encData" in props)) return schema;
+  if (isObject(schema.properties) && is(schema, schema.properties)) return schema;
   for (const key of ["oneOf", "anyOf", "then", "else"]) {
     const alternatives = schema[key];
     for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
-      const found = plainBodySchema(doc, alternative, depth + 1);
+      const found = bodyForm(doc, alternative, is, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
 }
 
-/** The encrypted form among the body's alternatives: the object schema whose properties hold `encData`. */
-function encryptedBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
-  if (depth > 8) return undefined;
-  const schema = deref(doc, node);
-  const props = isObject(schema.properties) ? schema.properties : undefined;
-  if (props && "encData" in props && isObject(schema["x-konaplate-encryption"])) return schema;
-  for (const key of ["oneOf", "anyOf", "then", "else"]) {
-    const alternatives = schema[key];
-    for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
-      const found = encryptedBodySchema(doc, alternative, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
+/** The plain (unencrypted) form of the request body: the object schema that is not the `{"encData"}` wrapper. */
+const plainBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (_, properties) => !("encData" in properties));
+
+/** The encrypted form: the `{"encData"}` schema that says how it is encrypted (`x-konaplate-encryption`). */
+const encryptedBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (schema, properties) => "encData" in properties && isObject(schema["x-konaplate-encryption"]));
 
 function readEncryptionRules(doc: SpecDocument, node: unknown): EncryptionRules | undefined {
   const schema = encryptedBodySchema(doc, node);
