@@ -63,19 +63,25 @@ async function checkKeys(encryption: EncryptionConfig): Promise<void> {
   }
 }
 
-/** Every kind's cases as derived for the default request (placeholder credentials of valid shape). */
-function defaultCases(): { kind: string; cases: ConformanceCase[]; mockSkips: number }[] {
+/**
+ * Every kind's cases as derived for the default request (placeholder credentials of valid shape),
+ * and those an encrypted run adds (deriving needs no key: only building encrypts).
+ */
+function defaultCases(): { kind: string; cases: ConformanceCase[]; encryptedOnly: ConformanceCase[]; mockSkips: number }[] {
   const context = deriveContext({ credentials: MOCK_CREDENTIALS });
+  const encrypted = deriveContext({ credentials: MOCK_CREDENTIALS, encrypted: true });
   const build = { credentials: MOCK_CREDENTIALS, mock: true };
   return caseKinds().map((kind) => {
     const cases = kind.derive(context);
-    return { kind: kind.name, cases, mockSkips: cases.filter((c) => kind.skipReason?.(c, build) !== undefined).length };
+    const plain = new Set(cases.map((c) => c.id));
+    const encryptedOnly = kind.derive(encrypted).filter((c) => !plain.has(c.id));
+    return { kind: kind.name, cases, encryptedOnly, mockSkips: cases.filter((c) => kind.skipReason?.(c, build) !== undefined).length };
   });
 }
 
 /** Every case id `--help` lists with its kind. */
 export function listedCases(): ListedCase[] {
-  return defaultCases().flatMap(({ kind, cases }) => cases.map((c) => ({ id: c.id, kind })));
+  return defaultCases().flatMap(({ kind, cases, encryptedOnly }) => [...cases.map((c) => ({ id: c.id, kind })), ...encryptedOnly.map((c) => ({ id: c.id, kind, encryptedOnly: true }))]);
 }
 
 /** How many requests a full run sends, counted from the spec as it is now. */
@@ -85,7 +91,9 @@ function fullRunLine(): string {
   const parts = kinds.map((k) => `${k.cases.length} ${k.kind}`);
   const skips = kinds.filter((k) => k.mockSkips).map((k) => `${k.mockSkips} ${k.kind} cases`);
   const counted = `${parts.slice(0, -1).join(", ")}${parts.length > 1 ? " and " : ""}${parts.at(-1)}`;
-  return `\nA full run sends ${total} requests, one per case: ${counted} cases${skips.length ? ` (against the embedded mock ${skips.join(" and ")} are skipped)` : ""}.\n`;
+  const more = kinds.filter((k) => k.encryptedOnly.length).map((k) => `${k.encryptedOnly.length} more ${k.kind} cases`);
+  const encrypted = more.length ? `\nIn encrypted mode ${more.join(" and ")} test the encryption itself.` : "";
+  return `\nA full run sends ${total} requests, one per case: ${counted} cases${skips.length ? ` (against the embedded mock ${skips.join(" and ")} are skipped)` : ""}.${encrypted}\n`;
 }
 
 /** Everything that can be wrong before a single request is sent: each a UsageError. */

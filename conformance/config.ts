@@ -18,10 +18,15 @@ export const caseKindNames = (): string[] => caseKinds().map((k) => k.name);
 export interface ListedCase {
   id: string;
   kind: string;
+  /** Made only when the run encrypts (the refuse:crypto:* family). */
+  encryptedOnly?: boolean;
 }
 
 export { MAX_TIMEOUT_MS };
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** What an encrypted run needs, as `--help` and error messages say it. */
+export const ENCRYPTED_MODE_VARIABLES = "KONAPLATE_CRYPTO_KEY_ID, KONAPLATE_SERVER_PUBLIC_KEY";
 
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
@@ -57,7 +62,9 @@ like the others instead of warning`,
 
 Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY;
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
-KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
+KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file);
+it adds the refuse:crypto:* cases (each breaks the encryption one way) and checks that answers
+to encrypted requests come encrypted (encrypted-answer, a warning unless --strict).
 
 Exit codes: 0 no case failed (skipped cases and warnings do not fail), 1 a case failed, 2 usage or
 configuration error.`,
@@ -72,8 +79,10 @@ export function documentedCaseList(): ListedCase[] {
 export function caseListing(cases: readonly ListedCase[]): string {
   const lines = ["Case ids (for --only and --cases), by kind:"];
   for (const kind of caseKindNames()) {
-    const ids = cases.filter((c) => c.kind === kind).map((c) => c.id);
+    const ids = cases.filter((c) => c.kind === kind && !c.encryptedOnly).map((c) => c.id);
     if (ids.length) lines.push(`  ${`${kind}:`.padEnd(12)}${wrapList(ids, " ".repeat(14))}`);
+    const encrypted = cases.filter((c) => c.kind === kind && c.encryptedOnly).map((c) => c.id);
+    if (encrypted.length) lines.push(`  ${kind}, in encrypted mode only (${ENCRYPTED_MODE_VARIABLES}):`, `${" ".repeat(14)}${wrapList(encrypted, " ".repeat(14))}`);
   }
   return `${lines.join("\n")}\n`;
 }

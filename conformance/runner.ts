@@ -168,7 +168,16 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
   idle.add(() => scrub.shown(knownPart(kase, kind, built.headers)));
   const result = await answer;
   const body = result.answered ? await bodyOf(result, options.encryption?.clientPrivateKey) : undefined;
-  const checks = judge({ kase, checks: kind.checks, exchange: result, body, sentHeaders: built.headers, sentCorrelationId: headerValue(built.headers, "X-KM-Correlation-Id"), run: run.checks });
+  const checks = judge({
+    kase,
+    checks: kind.checks,
+    exchange: result,
+    body,
+    sentHeaders: built.headers,
+    sentCorrelationId: headerValue(built.headers, "X-KM-Correlation-Id"),
+    sentEncrypted: built.jwe !== undefined,
+    run: run.checks,
+  });
   return caseReport(kase, run, built.headers, result, body, checks);
 }
 

@@ -9,6 +9,7 @@ import { alwaysError, type Check, type CheckContext, type CheckRun, type Severit
 import { code } from "./code.js";
 import { correlationEcho } from "./correlation.js";
 import { bodyParses, bodySchema, contentType, responseHeaders, status } from "./documented-answer.js";
+import { encryptedAnswer } from "./encrypted-answer.js";
 import { notSuccess, refused } from "./refusal.js";
 import { responseTime } from "./response-time.js";
 
@@ -24,7 +25,7 @@ export function registerCheck(check: Check): () => void {
   return () => registry.delete(check.name);
 }
 
-for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, responseTime]) registerCheck(check);
+for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, responseTime, encryptedAnswer]) registerCheck(check);
 
 export function checkNamed(name: string): Check {
   const check = registry.get(name);
@@ -45,7 +46,7 @@ export function checkNamesFor(kindChecks: readonly string[], run: CheckRun): str
 }
 
 const severityOf = (kase: ConformanceCase, run: CheckRun, { severity, userLimit }: Pick<Check, "severity" | "userLimit">): Severity =>
-  kase.warningOnly && !run.strict && !userLimit ? "warning" : severity(kase);
+  kase.warningOnly && !run.strict && !userLimit ? "warning" : severity(kase, run);
 
 export interface Judged {
   kase: ConformanceCase;
@@ -56,11 +57,13 @@ export interface Judged {
   body?: ParsedBody | undefined;
   sentHeaders: Readonly<Record<string, string>>;
   sentCorrelationId: string | undefined;
+  /** The request's body was `{"encData"}`; default false. */
+  sentEncrypted?: boolean;
   run: CheckRun;
 }
 
 /** Every check of the case for one exchange, always all of them, in order. */
-export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, run }: Judged): CheckResult[] {
+export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, sentEncrypted = false, run }: Judged): CheckResult[] {
   const checks = checksFor(names, run);
   const result = (name: string, ok: boolean, message: string, severity: Severity): CheckResult => ({ name, ok, message, severity });
   const answeredSeverity = severityOf(kase, run, { severity: alwaysError });
@@ -70,7 +73,7 @@ export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCo
   const read: ParsedBody = body ?? { ok: false, reason: "body not read" };
   // Where a body-parses check says why the body was not read, the checks that needed it need not.
   const unread = read.ok ? "" : checks.some((c) => c.reportsUnreadBody) ? "not checked: body did not parse" : `not checked: body did not parse (${read.reason})`;
-  const context: CheckContext = { kase, exchange, body: read, sentHeaders, sentCorrelationId, run };
+  const context: CheckContext = { kase, exchange, body: read, sentHeaders, sentCorrelationId, sentEncrypted, run };
   return [
     result(ANSWERED, true, `answered in ${Math.round(exchange.durationMs)} ms`, answeredSeverity),
     ...checks.map((c) => {

@@ -46,6 +46,12 @@ export interface BuiltRequest {
   headers: Record<string, string>;
   /** The exact bytes sent (the token is computed over them, unless the token is what a case breaks). */
   wire: string;
+  /**
+   * The encData string the body carries (a JWE, or what a case made of one), when it carries one:
+   * its answer is judged as the answer to an encrypted request, and reports must mask the string
+   * like a token.
+   */
+  jwe?: string;
 }
 
 /** A case's overrides from a `--cases` file: body fields merged over the default body, headers over the default headers. */

@@ -54,6 +54,17 @@ export interface FieldRules extends ValueRules {
   required: boolean;
 }
 
+/** The body's encrypted form (`{"encData": "<JWE>"}`): what the refuse:crypto:* cases break. */
+export interface EncryptionRules {
+  /** The encrypted form's source (its schema's `x-konaplate-source`): the algorithms, the recipient key, the integrity. */
+  source: RuleSource;
+  /** `x-konaplate-encryption`: the key wrap and content encryption the platform uses. */
+  keyManagement: string;
+  contentEncryption: string;
+  /** encData's own rules (`pattern`: a JWE compact serialization), each with its source. */
+  encData: ValueRules;
+}
+
 export interface SpecRules {
   headers: HeaderRules[];
   /** Rules of the body as a whole (e.g. `type: object`). */
@@ -61,6 +72,8 @@ export interface SpecRules {
   fields: FieldRules[];
   /** `<field>:<rule>` → the result code the spec names for it (from `x-konaplate-violates` examples). */
   codes: Map<string, string>;
+  /** The encrypted form of the body; undefined when the spec has none. */
+  encryption?: EncryptionRules;
 }
 
 const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -126,23 +139,46 @@ function operationOf(doc: SpecDocument): Schema {
   return operation;
 }
 
-/**
- * The plain (unencrypted) form of the request body: the object schema among the body's
- * alternatives (oneOf/anyOf/if-then-else) that is not the `{"encData"}` wrapper.
- */
-function plainBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
+/** The first object schema among a body's alternatives (oneOf/anyOf/if-then-else) that `is` picks. */
+function bodyForm(doc: SpecDocument, node: unknown, is: (schema: Schema, properties: Schema) => boolean, depth = 0): Schema | undefined {
   if (depth > 8) return undefined;
   const schema = deref(doc, node);
-  const props = isObject(schema.properties) ? schema.properties : undefined;
-  if (props && !("encData" in props)) return schema;
+  if (isObject(schema.properties) && is(schema, schema.properties)) return schema;
   for (const key of ["oneOf", "anyOf", "then", "else"]) {
     const alternatives = schema[key];
     for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
-      const found = plainBodySchema(doc, alternative, depth + 1);
+      const found = bodyForm(doc, alternative, is, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+/** The plain (unencrypted) form of the request body: the object schema that is not the `{"encData"}` wrapper. */
+const plainBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (_, properties) => !("encData" in properties));
+
+/** The encrypted form: the `{"encData"}` schema that says how it is encrypted (`x-konaplate-encryption`). */
+const encryptedBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (schema, properties) => "encData" in properties && isObject(schema["x-konaplate-encryption"]));
+
+function readEncryptionRules(doc: SpecDocument, node: unknown): EncryptionRules | undefined {
+  const schema = encryptedBodySchema(doc, node);
+  if (!schema) return undefined;
+  const where = "the encrypted request body";
+  const algorithms = schema["x-konaplate-encryption"] as Schema;
+  const name = (key: string) => {
+    const v = algorithms[key];
+    if (typeof v !== "string") throw new Error(`${where}: x-konaplate-encryption.${key} must be an algorithm name`);
+    return v;
+  };
+  const source = sourceMark(schema, where) ?? DEFAULT_SOURCE;
+  const encDataSchema = flatten(doc, (schema.properties as Schema).encData);
+  const rules = rulesOf(encDataSchema);
+  return {
+    source,
+    keyManagement: name("keyManagement"),
+    contentEncryption: name("contentEncryption"),
+    encData: { schema: encDataSchema, rules, sources: sourcesOf(encDataSchema, rules, "field encData", source) },
+  };
 }
 
 /** Reads every rule of the operation's request from a spec document (a parsed copy of openapi.yaml). */
@@ -187,7 +223,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
     }
   }
   const bodyRules = bodySchema.type === undefined ? [] : ["type"];
-  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes };
+  const encryption = readEncryptionRules(doc, media.schema);
+  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes, ...(encryption ? { encryption } : {}) };
 }
 
 /** The kit's own spec (generated/openapi.json, the exact copy of spec/openapi.yaml), numbers lossless. */
