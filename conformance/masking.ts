@@ -42,6 +42,9 @@ export const MAX_REPORT_STRING = 8_192;
 
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
+/** Learned secrets are searched with one regular expression per this many (compiling one costs more than testing several). */
+const LEARNED_BATCH = 16;
+
 /**
  * Removes what must never be shown: every secret replaced by `[redacted]`, every personal value
  * that was sent replaced by its mask, in whatever form a server echoed it.
@@ -54,23 +57,17 @@ export class Scrubber {
   private readonly joinedFound = new Map<string, Sought[]>();
   /** Matches squeezed text that holds any sought value: one automaton instead of a search per value. */
   private readonly anySought: RegExp;
+  /** Secrets made while the run goes on (tokens, JWE strings): see learn(). */
+  private readonly learned: Sought[] = [];
+  private readonly learnedBatches: RegExp[] = [];
+  private learnedTail: Sought[] = [];
+  private shortestLearned = Infinity;
+  private readonly seen = new Set<string>();
 
   constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = []) {
-    const seen = new Set<string>();
     const add = (raw: string, replacement: string, spellings: (raw: string) => string) => {
-      if (seen.has(raw)) return;
-      seen.add(raw);
-      const squeezed = squeeze(raw);
-      if (squeezed.length < 2) return;
-      let pattern: RegExp | undefined;
-      this.sought.push({
-        raw,
-        replacement,
-        squeezed,
-        get pattern() {
-          return (pattern ??= new RegExp(spellings(raw), "gi"));
-        },
-      });
+      const sought = this.soughtValue(raw, replacement, spellings);
+      if (sought) this.sought.push(sought);
     };
     for (const secret of secrets) {
       if (!secret || secret.length < 4) continue;
@@ -93,9 +90,59 @@ export class Scrubber {
     this.anySought = this.sought.length ? new RegExp(this.sought.map((x) => escapeRegex(x.squeezed)).join("|")) : /(?!)/;
   }
 
-  /** Which sought values squeezed `plain` text holds; one scan answers the usual "none". */
+  /** A value to search for, once per raw value; undefined when seen already or too short to tell apart. */
+  private soughtValue(raw: string, replacement: string, spellings: (raw: string) => string): Sought | undefined {
+    if (this.seen.has(raw)) return undefined;
+    this.seen.add(raw);
+    const squeezed = squeeze(raw);
+    if (squeezed.length < 2) return undefined;
+    let pattern: RegExp | undefined;
+    return {
+      raw,
+      replacement,
+      squeezed,
+      get pattern() {
+        return (pattern ??= new RegExp(spellings(raw), "gi"));
+      },
+    };
+  }
+
+  /**
+   * Secrets the run makes as it goes: each request's token and JWE strings, known only once the
+   * request is signed. From now on they are redacted wherever a server echoes them, in every
+   * spelling the other secrets are found in. What was masked before stays right: no text seen
+   * before a value was made can hold it (a token or a JWE cannot be guessed before it exists), so
+   * the caches need no clearing.
+   */
+  learn(secrets: readonly string[]): void {
+    for (const secret of secrets) {
+      if (secret.length < 16) continue;
+      const sought = this.soughtValue(secret, REDACTED, secretPattern);
+      if (!sought) continue;
+      this.learned.push(sought);
+      this.learnedTail.push(sought);
+      this.shortestLearned = Math.min(this.shortestLearned, sought.squeezed.length);
+      if (this.learnedTail.length === LEARNED_BATCH) {
+        this.learnedBatches.push(new RegExp(this.learnedTail.map((x) => escapeRegex(x.squeezed)).join("|")));
+        this.learnedTail = [];
+      }
+    }
+  }
+
+  /** Whether squeezed text holds any sought or learned value: the question nearly every string answers no. */
+  private holdsAny(plain: string): boolean {
+    if (this.anySought.test(plain)) return true;
+    // Learned values are long (tokens, JWE strings): shorter text cannot hold one.
+    if (plain.length < this.shortestLearned) return false;
+    return this.learnedBatches.some((batch) => batch.test(plain)) || this.learnedTail.some((x) => plain.includes(x.squeezed));
+  }
+
+  /** Which sought values squeezed `plain` text holds, longest first; one scan answers the usual "none". */
   private soughtIn(plain: string): Sought[] {
-    return this.anySought.test(plain) ? this.sought.filter((x) => plain.includes(x.squeezed)) : [];
+    if (!this.holdsAny(plain)) return [];
+    const found = this.sought.filter((x) => plain.includes(x.squeezed));
+    const learned = plain.length < this.shortestLearned ? [] : this.learned.filter((x) => plain.includes(x.squeezed));
+    return learned.length ? [...found, ...learned].sort((x, y) => y.raw.length - x.raw.length) : found;
   }
 
   /** Personal values of a request body, for the Scrubber constructor. */
@@ -148,7 +195,7 @@ export class Scrubber {
    * for base64 inside (base64 of base64, of a JSON fragment with \u escapes). Garbage stops here.
    */
   private blobReadable(blob: string, depth: number): boolean {
-    if (this.anySought.test(squeeze(blob))) return true;
+    if (this.holdsAny(squeeze(blob))) return true;
     if (!LOOKS_LIKE_TEXT.test(blob)) return false;
     const decoded = decodeLayers(blob);
     if (decoded !== blob && this.present(blob, decoded).length) return true;
@@ -157,7 +204,7 @@ export class Scrubber {
 
   /** Free text: each sent value masked in place; a string that still reveals one becomes ENCODED_MARKER. */
   text(value: string): string {
-    if (!this.sought.length) return value;
+    if (!this.sought.length && !this.learned.length) return value;
     // Reports repeat short strings (check names, severities, header values, titles) case after case.
     const known = this.memo.get(value);
     if (known !== undefined) return known;

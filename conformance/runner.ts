@@ -2,6 +2,7 @@
 // (not by the client) because they must go out exactly as given, invalid ones included, signed over
 // the exact bytes sent. Server faults never throw: they become failed checks. The runner knows no
 // kind by name: it asks a case's kind (kinds/registry.ts) to build, skip and describe it.
+import { isSecretHeader } from "../common/secret-headers.js";
 import { OPERATION } from "../generated/contract.js";
 import { operationUrl } from "../src/base-url.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT } from "../src/bounded-body.js";
@@ -150,6 +151,17 @@ function sentValues(cases: readonly ConformanceCase[], credentials: Credentials)
   return { secrets, personal };
 }
 
+/**
+ * The credential values a request carries that were made for it alone: the values of its secret
+ * headers (the token; an Authorization a --cases override adds) and the JWE it sent, each with its
+ * long parts (the token's HMAC, the JWE's ciphertext), since a server may echo a part alone.
+ */
+function credentialsSent(built: BuiltRequest): string[] {
+  const values = Object.entries(built.headers).filter(([name]) => isSecretHeader(name)).map(([, value]) => value);
+  if (built.jwe !== undefined) values.push(built.jwe);
+  return values.flatMap((value) => [value, ...value.split(/[:.]/).filter((part) => part.length >= 16 && part !== value)]);
+}
+
 async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseReport> {
   const kind = kindOf(kase);
   const skip = kind.skipReason?.(kase, run.build);
@@ -161,6 +173,7 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
     return unsentReport(kase, run, `request not sent: ${(err as Error).message}`);
   }
   const { options, scrub, idle } = run;
+  scrub.learn(credentialsSent(built));
   const answer = exchange({ url: operationUrl(options.target), method: OPERATION.method, headers: built.headers, wire: built.wire }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   // While the answer is awaited, what the report will hold of the case that is already known is
   // masked: the Scrubber remembers each string, so masking the finished case only has the answer's
