@@ -11,7 +11,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES, readBoundedText } from "../src/bounded-body
 import { parseJson, stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
 import { validateEnvelope } from "../src/validation.js";
-import { MOCK_CREDENTIALS } from "../conformance/config.js";
+import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import type { BenchRow } from "./run.js";
 import { median } from "./timing.js";
 

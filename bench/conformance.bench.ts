@@ -9,7 +9,7 @@ import { runConformance } from "../conformance/runner.js";
 import { CASES, OPERATION } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
-import { MOCK_CREDENTIALS } from "../conformance/config.js";
+import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { selectRun } from "../conformance/selection.js";
 import type { BenchRow } from "./run.js";
 import { fmt, interleaved, median } from "./timing.js";

@@ -4,7 +4,7 @@
 // came from. Timing goals live here, never in unit tests.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { defineCli, exitWithUsage, parseOrExit } from "../scripts/lib/cli-flags.js";
+import { defineCli, exitWithUsage, parseOrExit } from "../common/cli-flags.js";
 
 export interface BenchRow {
   name: string;

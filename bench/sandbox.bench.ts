@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CASES, OPERATION } from "../generated/contract.js";
-import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
+import { PLACEHOLDER_CREDENTIALS } from "../common/credentials.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders } from "../src/signing.js";
 import type { BenchRow } from "./run.js";

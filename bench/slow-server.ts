@@ -3,7 +3,7 @@
 // the refusal cases for a foreign access key or AspId are refused. Its URL goes to the parent over
 // IPC; it stops when the parent disconnects (or dies).
 import { setTimeout as sleep } from "node:timers/promises";
-import { MOCK_CREDENTIALS as credentials } from "../conformance/config.js";
+import { MOCK_CREDENTIALS as credentials } from "../common/credentials.js";
 import { startSandbox } from "../sandbox/server.js";
 
 const answerDelayMs = Number(process.argv[2]);

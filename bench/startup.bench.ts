@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, prismBinary } from "../scripts/lib/prism.js";
-import { SPEC_PATH } from "../scripts/lib/spec-source.js";
+import { freePort, prismBinary } from "../mock/prism.js";
+import { SPEC_PATH } from "../common/package-files.js";
 import type { BenchRow } from "./run.js";
 import { fmt, median, timeOnce } from "./timing.js";
 

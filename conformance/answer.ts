@@ -9,11 +9,11 @@ import type { Exchange } from "./transport.js";
 /**
  * The body as judged: the wire JSON, and the plain envelope (decrypted when it came encrypted).
  * `problem`: read, but not as the contract says (e.g. encrypted another way): body-parses fails with
- * it while the envelope is still judged.
+ * it while the envelope is still judged. A body that was not read says whether it came as `{"encData"}`.
  */
 export type ParsedBody =
   | { ok: true; wire: unknown; plain: unknown; encrypted: boolean; problem?: string }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; encrypted?: boolean };
 
 /** A body read as JSON. */
 export type JsonBody = Extract<ParsedBody, { ok: true }>;
@@ -42,20 +42,20 @@ export async function parseBody(text: string, contentType: string | null, client
   const encData = wire !== null && typeof wire === "object" ? (wire as { encData?: unknown }).encData : undefined;
   if (typeof encData !== "string") return { ok: true, wire, plain: wire, encrypted: false };
   if (!clientPrivateKey) {
-    return { ok: false, reason: "encrypted answer ({\"encData\"}) but no client private key to read it (set KONAPLATE_CLIENT_PRIVATE_KEY)" };
+    return { ok: false, encrypted: true, reason: "encrypted answer ({\"encData\"}) but no client private key to read it (set KONAPLATE_CLIENT_PRIVATE_KEY)" };
   }
   const problem = encryptionProblem(encData);
   let plaintext: string;
   try {
     plaintext = await decryptPayload(encData, clientPrivateKey);
   } catch (err) {
-    return { ok: false, reason: problem ? `${problem} (not decrypted)` : `encrypted answer could not be decrypted with the client private key: ${(err as Error).message}` };
+    return { ok: false, encrypted: true, reason: problem ? `${problem} (not decrypted)` : `encrypted answer could not be decrypted with the client private key: ${(err as Error).message}` };
   }
   try {
     const plain = parseJson(plaintext);
     return problem ? { ok: true, wire, plain, encrypted: true, problem } : { ok: true, wire, plain, encrypted: true };
   } catch (err) {
-    return { ok: false, reason: `decrypted answer is not JSON: ${(err as Error).message}` };
+    return { ok: false, encrypted: true, reason: `decrypted answer is not JSON: ${(err as Error).message}` };
   }
 }
 

@@ -4,15 +4,12 @@
 import { readFileSync } from "node:fs";
 import { CASE_IDS, CASES, type CaseId } from "../generated/contract.js";
 import { parseJson } from "../src/json.js";
-import { UsageError } from "../scripts/lib/cli-flags.js";
-import type { ConformanceCase } from "./kinds/kind.js";
+import { UsageError } from "../common/cli-flags.js";
+import type { CaseOverride, ConformanceCase } from "./kinds/kind.js";
 
 export { UsageError };
 
-export interface CaseOverride {
-  body?: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
+export type { CaseOverride };
 
 /** A documented test case of the spec (the kind of case in kinds/documented.ts). */
 export interface DocumentedCase extends ConformanceCase {

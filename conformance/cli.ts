@@ -6,18 +6,20 @@ import { randomInt } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { OPERATION } from "../generated/contract.js";
+import { operationUrl } from "../src/base-url.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/bounded-body.js";
 import { privateKey, publicKey } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 import { validateRequestHeaders } from "../src/validation.js";
-import { stopOnExitRequest } from "../scripts/lib/lifetime.js";
-import { startPrism, stopAllPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { MOCK_CREDENTIALS } from "../common/credentials.js";
+import { stopOnExitRequest } from "../common/lifetime.js";
+import { startPrism, stopAllPrism, type PrismHandle } from "../mock/prism.js";
 import { MAX_SEED } from "./acceptance/fuzz.js";
 import { readCaseOverrides } from "./catalog.js";
 import {
+  credentialVariables,
   credentialsFromEnv,
-  MOCK_CREDENTIALS,
   parseArgs,
   parseTarget,
   usage,
@@ -30,8 +32,9 @@ import {
 import { checkCredentialHeaders, checkHeaderOverrides } from "./header-overrides.js";
 import { checkWritableDir } from "./report-files.js";
 import { createProgress } from "./progress.js";
+import { reproduction, type Reproduction } from "./reproduce.js";
 import { renderTerminalReport, writeReports } from "./reporters/index.js";
-import { operationUrl, runConformance, type RunOptions } from "./runner.js";
+import { runConformance, type RunOptions } from "./runner.js";
 import type { ConformanceCase } from "./kinds/kind.js";
 import { caseKinds, kindOf } from "./kinds/registry.js";
 import { deriveContext, selectRun } from "./selection.js";
@@ -48,6 +51,7 @@ interface Plan {
   cases: ConformanceCase[];
   credentials: Credentials;
   encryption?: EncryptionConfig;
+  reproduce?: Reproduction;
 }
 
 async function checkKeys(encryption: EncryptionConfig): Promise<void> {
@@ -61,19 +65,25 @@ async function checkKeys(encryption: EncryptionConfig): Promise<void> {
   }
 }
 
-/** Every kind's cases as derived for the default request (placeholder credentials of valid shape). */
-function defaultCases(): { kind: string; cases: ConformanceCase[]; mockSkips: number }[] {
+/**
+ * Every kind's cases as derived for the default request (placeholder credentials of valid shape),
+ * and those an encrypted run adds (deriving needs no key: only building encrypts).
+ */
+function defaultCases(): { kind: string; cases: ConformanceCase[]; encryptedOnly: ConformanceCase[]; mockSkips: number }[] {
   const context = deriveContext({ credentials: MOCK_CREDENTIALS });
+  const encrypted = deriveContext({ credentials: MOCK_CREDENTIALS, encrypted: true });
   const build = { credentials: MOCK_CREDENTIALS, mock: true };
   return caseKinds().map((kind) => {
     const cases = kind.derive(context);
-    return { kind: kind.name, cases, mockSkips: cases.filter((c) => kind.skipReason?.(c, build) !== undefined).length };
+    const plain = new Set(cases.map((c) => c.id));
+    const encryptedOnly = kind.derive(encrypted).filter((c) => !plain.has(c.id));
+    return { kind: kind.name, cases, encryptedOnly, mockSkips: cases.filter((c) => kind.skipReason?.(c, build) !== undefined).length };
   });
 }
 
 /** Every case id `--help` lists with its kind. */
 export function listedCases(): ListedCase[] {
-  return defaultCases().flatMap(({ kind, cases }) => cases.map((c) => ({ id: c.id, kind })));
+  return defaultCases().flatMap(({ kind, cases, encryptedOnly }) => [...cases.map((c) => ({ id: c.id, kind })), ...encryptedOnly.map((c) => ({ id: c.id, kind, encryptedOnly: true }))]);
 }
 
 /** How many requests a full run sends, counted from the spec as it is now. */
@@ -83,13 +93,20 @@ function fullRunLine(): string {
   const parts = kinds.map((k) => `${k.cases.length} ${k.kind}`);
   const skips = kinds.filter((k) => k.mockSkips).map((k) => `${k.mockSkips} ${k.kind} cases`);
   const counted = `${parts.slice(0, -1).join(", ")}${parts.length > 1 ? " and " : ""}${parts.at(-1)}`;
-  return `\nA full run sends ${total} requests, one per case: ${counted} cases${skips.length ? ` (against the embedded mock ${skips.join(" and ")} are skipped)` : ""}.\n`;
+  const more = kinds.filter((k) => k.encryptedOnly.length).map((k) => `${k.encryptedOnly.length} more ${k.kind} cases`);
+  const encrypted = more.length ? `\nIn encrypted mode ${more.join(" and ")} test the encryption itself.` : "";
+  return `\nA full run sends ${total} requests, one per case: ${counted} cases${skips.length ? ` (against the embedded mock ${skips.join(" and ")} are skipped)` : ""}.${encrypted}\n`;
 }
 
 /** Everything that can be wrong before a single request is sent: each a UsageError. */
 async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<Plan> {
   const options = parseArgs(argv);
   if (options.help) return { options, cases: [], credentials: MOCK_CREDENTIALS };
+  // A run with --fuzz always knows its seed (drawn here when not given): printed, reported and
+  // carried by each reproduce command.
+  if (options.fuzz > 0) options.seed ??= randomInt(0, MAX_SEED + 1);
+  // As typed, for the reproduce commands: run from the same folder, a relative path means the same file.
+  const typed = { ...options };
   // Paths the user typed are theirs: relative to where they ran the command, shown absolute.
   options.reportDir = userPath(options.reportDir, env);
   if (options.casesFile !== undefined) options.casesFile = userPath(options.casesFile, env);
@@ -97,8 +114,6 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   const target = rawTarget === undefined ? undefined : parseTarget(rawTarget, options.target !== undefined ? "--target" : "KONAPLATE_BASE_URL");
   const overrides = options.casesFile ? readCaseOverrides(options.casesFile) : {};
   checkHeaderOverrides(overrides, `--cases ${options.casesFile}`);
-  // A run with --fuzz always knows its seed: drawn here when not given, printed and reported.
-  if (options.fuzz > 0) options.seed ??= randomInt(0, MAX_SEED + 1);
   const fuzz = options.fuzz > 0 ? { fuzz: { count: options.fuzz, seed: options.seed! } } : {};
   const selection = { overrides, ...(options.only ? { only: options.only } : {}), ...(options.kind ? { kind: options.kind } : {}), ...fuzz };
   if (target === undefined) {
@@ -107,7 +122,7 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
     }
     await checkWritableDir(options.reportDir);
     // Real credentials are never sent to the mock: placeholders of the right shape suffice.
-    return { options, cases: selectRun({ ...selection, credentials: MOCK_CREDENTIALS }), credentials: MOCK_CREDENTIALS };
+    return { options, cases: selectRun({ ...selection, credentials: MOCK_CREDENTIALS }), credentials: MOCK_CREDENTIALS, reproduce: reproduction(typed, env, []) };
   }
   const { credentials, encryption } = credentialsFromEnv(env);
   checkCredentialHeaders(credentials, encryption?.cryptoKeyId);
@@ -115,7 +130,9 @@ async function plan(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   for (const warning of credentialShapeWarnings({ ...credentials, cryptoKeyId: encryption?.cryptoKeyId })) io.stderr.write(`warning: ${warning}\n`);
   const cases = selectRun({ ...selection, credentials, ...(encryption ? { encrypted: true } : {}) });
   await checkWritableDir(options.reportDir);
-  return encryption ? { options, target, cases, credentials, encryption } : { options, target, cases, credentials };
+  // The target as resolved, so a command run where KONAPLATE_BASE_URL is unset never falls back to the mock.
+  const reproduce = reproduction({ ...typed, target }, env, credentialVariables(env));
+  return encryption ? { options, target, cases, credentials, encryption, reproduce } : { options, target, cases, credentials, reproduce };
 }
 
 const HEADER_SOURCES: Readonly<Record<string, string>> = {
@@ -203,13 +220,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = {
       concurrency: options.concurrency,
       strict: options.strict,
       mock: settings.target === undefined,
+      ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+      ...(settings.reproduce ? { reproduce: settings.reproduce } : {}),
+      ...(options.fuzz > 0 ? { fuzz: { count: options.fuzz, seed: options.seed! } } : {}),
       onProgress: (done, total, latest) => progress.update(done, total, latest),
     };
     if (settings.encryption) run.encryption = settings.encryption;
-    const ran = await runConformance(run);
+    const report = await runConformance(run);
     progress.clear();
-    const { cases, ...head } = ran;
-    const report = options.fuzz > 0 ? { ...head, fuzz: { count: options.fuzz, seed: options.seed! }, cases } : ran;
 
     let written: Awaited<ReturnType<typeof writeReports>> | undefined;
     let writeError: Error | undefined;

@@ -1,11 +1,13 @@
-// Flags and environment of `npm run conformance` (declared once with scripts/lib/cli-flags.ts), turned into run options. Every mistake is a
+// Flags and environment of `npm run conformance` (declared once with common/cli-flags.ts), turned into run options. Every mistake is a
 // UsageError naming the flag, variable or value at fault (the CLI exits 2 on it).
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CASE_IDS } from "../generated/contract.js";
-import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
+import { choiceFlag, defineCli, integerFlag, listFlag, UsageError, wrapList } from "../common/cli-flags.js";
+import { pemFrom } from "../common/credentials.js";
+import { checkBaseUrl } from "../src/base-url.js";
 import { SUPPORTED_TIME_ZONES, zoneOffsetMinutes, type Credentials } from "../src/signing.js";
 import { MAX_SEED } from "./acceptance/fuzz.js";
+import { MAX_TIMEOUT_MS } from "../src/timeout.js";
 import { caseKinds } from "./kinds/registry.js";
 
 export { UsageError };
@@ -17,13 +19,18 @@ export const caseKindNames = (): string[] => caseKinds().map((k) => k.name);
 export interface ListedCase {
   id: string;
   kind: string;
+  /** Made only when the run encrypts (the refuse:crypto:* family). */
+  encryptedOnly?: boolean;
 }
 
 /** Each fuzz case is a request and a row of every report. */
 export const MAX_FUZZ = 10_000;
 
-/** Node's timers take at most 2^31-1 ms; a larger delay fires at once, so it is refused instead. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export { MAX_TIMEOUT_MS };
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** What an encrypted run needs, as `--help` and error messages say it. */
+export const ENCRYPTED_MODE_VARIABLES = "KONAPLATE_CRYPTO_KEY_ID, KONAPLATE_SERVER_PUBLIC_KEY";
 
 export const CLI = defineCli({
   usage: "npm run conformance -- [options]   (or npx konaplate-conformance [options])",
@@ -56,12 +63,18 @@ draws the same bodies again` },
 or choice in the spec, the request-time window, the Content-Type) fail
 like the others instead of warning`,
     },
+    "max-response-time": {
+      value: "MS",
+      help: "the longest an answer may take, from the request's start to its last\nbyte: a case answered later fails check response-time (default: no limit)",
+    },
   },
   footer: `Paths (--cases, --report-dir) are relative to the folder the command was run from.
 
 Environment (required with a target): KONAPLATE_ASP_ID, KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY;
 optional KONAPLATE_TIME_ZONE (default KST). Encrypted mode: KONAPLATE_CRYPTO_KEY_ID,
-KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file).
+KONAPLATE_SERVER_PUBLIC_KEY and KONAPLATE_CLIENT_PRIVATE_KEY (PEM text or a path to a PEM file);
+it adds the refuse:crypto:* cases (each breaks the encryption one way) and checks that answers
+to encrypted requests come encrypted (encrypted-answer, a warning unless --strict).
 
 Exit codes: 0 no case failed (skipped cases and warnings do not fail), 1 a case failed, 2 usage or
 configuration error.`,
@@ -76,8 +89,10 @@ export function documentedCaseList(): ListedCase[] {
 export function caseListing(cases: readonly ListedCase[]): string {
   const lines = ["Case ids (for --only and --cases), by kind:"];
   for (const kind of caseKindNames()) {
-    const ids = cases.filter((c) => c.kind === kind).map((c) => c.id);
+    const ids = cases.filter((c) => c.kind === kind && !c.encryptedOnly).map((c) => c.id);
     if (ids.length) lines.push(`  ${`${kind}:`.padEnd(12)}${wrapList(ids, " ".repeat(14))}`);
+    const encrypted = cases.filter((c) => c.kind === kind && c.encryptedOnly).map((c) => c.id);
+    if (encrypted.length) lines.push(`  ${kind}, in encrypted mode only (${ENCRYPTED_MODE_VARIABLES}):`, `${" ".repeat(14)}${wrapList(encrypted, " ".repeat(14))}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -103,8 +118,35 @@ export interface CliOptions {
   fuzz: number;
   /** --seed of --fuzz; the CLI draws one when --fuzz is given without it, so a run always knows its seed. */
   seed?: number;
+  /** --max-response-time: the longest an answer may take, in ms; no limit when absent. */
+  maxResponseTimeMs?: number;
   help: boolean;
 }
+
+/** A flag a failure's `reproduce` command carries, with the value the run used (undefined: not set). */
+export interface ReproducedFlag {
+  flag: keyof typeof CLI.def.flags & string;
+  /** From the options as typed (a path stays relative to the folder the user ran from), the target resolved. */
+  value(options: CliOptions): string | true | undefined;
+}
+
+/**
+ * The flags that make a run's cases what they are: which server, which requests, how they are
+ * judged. A `reproduce` command (reproduce.ts) carries each one the run set, so a new flag of that
+ * sort is one more entry here. Not here: --only (the command names its case), --report-dir (it
+ * writes apart, see reproduce.ts), --concurrency (one case runs alone).
+ */
+export const REPRODUCED_FLAGS: readonly ReproducedFlag[] = [
+  { flag: "target", value: (o) => o.target },
+  { flag: "cases", value: (o) => o.casesFile },
+  { flag: "kind", value: (o) => o.kind },
+  { flag: "timeout", value: (o) => (o.timeoutMs === DEFAULT_TIMEOUT_MS ? undefined : String(o.timeoutMs)) },
+  { flag: "strict", value: (o) => o.strict || undefined },
+  { flag: "max-response-time", value: (o) => o.maxResponseTimeMs?.toString() },
+  // A fuzz case is the Nth body the seed draws: the same --fuzz and --seed draw it again.
+  { flag: "fuzz", value: (o) => (o.fuzz > 0 ? String(o.fuzz) : undefined) },
+  { flag: "seed", value: (o) => o.seed?.toString() },
+];
 
 /** Ids, or prefixes ending in a single `*`: a `*` anywhere else is a mistake, not a pattern. */
 function onlyPatterns(raw: string): string[] {
@@ -118,7 +160,7 @@ function onlyPatterns(raw: string): string[] {
 /** Parses `--flag value` and `--flag=value`; unknown flags, repeats, missing values and bad numbers are UsageErrors. */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const { flags, help } = CLI.parse(argv);
-  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: 10_000, concurrency: 4, strict: flags.strict === true, fuzz: 0, help };
+  const options: CliOptions = { reportDir: flags["report-dir"] ?? "conformance-report", timeoutMs: DEFAULT_TIMEOUT_MS, concurrency: 4, strict: flags.strict === true, fuzz: 0, help };
   if (flags.target !== undefined) options.target = flags.target;
   if (flags.cases !== undefined) options.casesFile = flags.cases;
   if (flags.timeout !== undefined) {
@@ -134,6 +176,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (!/^[0-9]{1,10}$/.test(flags.seed) || Number(flags.seed) > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (fast-check's seeds are 32-bit), got "${flags.seed}"`);
     options.seed = Number(flags.seed);
   }
+  if (flags["max-response-time"] !== undefined) {
+    options.maxResponseTimeMs = integerFlag("--max-response-time", flags["max-response-time"], { min: 1, max: Number.MAX_SAFE_INTEGER, what: "milliseconds" });
+  }
   return options;
 }
 
@@ -147,25 +192,13 @@ export function userPath(path: string, env: NodeJS.ProcessEnv): string {
 
 /** A base URL: http(s), no query or fragment; credentials in it are refused (they would end in reports). */
 export function parseTarget(raw: string, source: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`${source}: "${raw}" is not a URL (expected e.g. https://sandbox.konaplate.com/open-api)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${source}: expected an http or https URL, got ${url.protocol}`);
-  if (url.username || url.password) throw new UsageError(`${source}: do not put credentials in the URL; use KONAPLATE_ACCESS_KEY and KONAPLATE_SECRET_KEY`);
-  if (url.search || url.hash) throw new UsageError(`${source}: a base URL takes no query or fragment`);
+  const { url, faults } = checkBaseUrl(raw);
+  if (!url) throw new UsageError(`${source}: "${raw}" is not a URL (expected e.g. https://sandbox.konaplate.com/open-api)`);
+  if (faults.includes("not-http")) throw new UsageError(`${source}: expected an http or https URL, got ${url.protocol}`);
+  if (faults.includes("user-info")) throw new UsageError(`${source}: do not put credentials in the URL; use KONAPLATE_ACCESS_KEY and KONAPLATE_SECRET_KEY`);
+  if (faults.includes("query-or-fragment")) throw new UsageError(`${source}: a base URL takes no query or fragment`);
   return url.toString();
 }
-
-/** Placeholders of the spec's shapes (AspId 15, access key 40): a mock checks shape, never value. */
-export const MOCK_CREDENTIALS: Credentials = {
-  aspId: "KONAPLATEASP001",
-  accessKey: "AK00000000000000000000000000000000000001",
-  secretKey: "mock-secret-key-placeholder",
-  timeZone: "KST",
-};
 
 export interface EncryptionConfig {
   cryptoKeyId: string;
@@ -173,23 +206,17 @@ export interface EncryptionConfig {
   clientPrivateKey?: string;
 }
 
-/** PEM text as given, or the contents of the file it names (also the sandbox's key variables). */
-export function pemFrom(variable: string, value: string): string {
-  if (value.includes("-----BEGIN")) return value.replace(/\\n/g, "\n");
-  try {
-    const text = readFileSync(value, "utf8");
-    if (!text.includes("-----BEGIN")) throw new UsageError(`${variable}: ${value} holds no PEM block`);
-    return text;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${variable}: neither PEM text nor a readable PEM file (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`);
-  }
+const REQUIRED_CREDENTIALS = ["KONAPLATE_ASP_ID", "KONAPLATE_ACCESS_KEY", "KONAPLATE_SECRET_KEY"] as const;
+const OPTIONAL_SETTINGS = ["KONAPLATE_TIME_ZONE", "KONAPLATE_CRYPTO_KEY_ID", "KONAPLATE_SERVER_PUBLIC_KEY", "KONAPLATE_CLIENT_PRIVATE_KEY"] as const;
+
+/** The names of the variables credentialsFromEnv() read from this environment (never their values). */
+export function credentialVariables(env: NodeJS.ProcessEnv): string[] {
+  return [...REQUIRED_CREDENTIALS, ...OPTIONAL_SETTINGS.filter((name) => env[name])];
 }
 
 /** Credentials and optional encryption keys from KONAPLATE_* variables; missing ones named. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): { credentials: Credentials; encryption?: EncryptionConfig } {
-  const required = ["KONAPLATE_ASP_ID", "KONAPLATE_ACCESS_KEY", "KONAPLATE_SECRET_KEY"] as const;
-  const missing = required.filter((name) => !env[name]);
+  const missing = REQUIRED_CREDENTIALS.filter((name) => !env[name]);
   if (missing.length) {
     throw new UsageError(`missing credentials for a real target: set ${missing.join(", ")} in the environment`);
   }

@@ -3,7 +3,7 @@
 // "AK…" is an invalid header value`), and the value may be a credential. These messages name the
 // header and the rule, never the value.
 import type { Credentials } from "../src/signing.js";
-import { UsageError } from "../scripts/lib/cli-flags.js";
+import { UsageError } from "../common/cli-flags.js";
 import type { CaseOverride } from "./catalog.js";
 
 /** RFC 9110 token characters: what a header name may consist of. */

@@ -6,214 +6,21 @@
 // cannot (an encoded form cannot be half-masked). Each case is masked whole as soon as it is judged,
 // the report's envelope at the end, field by field without naming fields, before any reporter sees
 // it: a new report field or a new reporter cannot forget it.
-
-export const REDACTED = "[redacted]";
+import { escapeControls } from "../common/control-chars.js";
+import { maskName, personalMask } from "../common/personal-masks.js";
+import { isSecretHeader, REDACTED } from "../common/secret-headers.js";
+import { binaryRuns, decodedRun, decodeLayers, LOOKS_LIKE_TEXT } from "./decoding.js";
+import { chars, secretPattern, squeeze, valuePattern } from "./spellings.js";
 
 /** Replaces a whole string (or key) that carries a sent value in a form that cannot be masked in place. */
 export const ENCODED_MARKER = "[masked: held sent data in an encoded form]";
 
-/** Request headers whose values are, or are derived from, the project's secrets. */
-const SECRET_HEADERS = new Set(["x-km-access-key", "x-km-tran-token", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
-}
-
-const chars = (value: string) => Array.from(value);
-
-/** Account number: only the last 4 characters stay, e.g. `********5557`. */
-export function maskAccount(value: string): string {
-  const c = chars(value);
-  if (c.length <= 4) return "*".repeat(c.length);
-  return "*".repeat(c.length - 4) + c.slice(-4).join("");
-}
-
-/** Name: first and last character stay, e.g. `김*나`; a 2-character name keeps its first: `김*`. */
-export function maskName(value: string): string {
-  const c = chars(value);
-  if (c.length <= 1) return "*".repeat(c.length);
-  if (c.length === 2) return `${c[0]}*`;
-  return `${c[0]}${"*".repeat(c.length - 2)}${c[c.length - 1]}`;
-}
-
-/** Birth date: the year only, e.g. `1975****`. */
-export function maskBirthDate(value: string): string {
-  const c = chars(value);
-  if (c.length <= 4) return "*".repeat(c.length);
-  return c.slice(0, 4).join("") + "*".repeat(c.length - 4);
-}
-
-const PERSONAL_FIELDS: Readonly<Record<string, (value: string) => string>> = {
-  bankaccount: maskAccount,
-  username: maskName,
-  birthdate: maskBirthDate,
-};
-
-/** Field names already looked up: a report repeats the same few dozen keys in every case. */
-const maskOfKey = new Map<string, ((value: string) => string) | null>();
-
-/** The mask of a personal field name (own keys only: `constructor` or `__proto__` are not fields). */
-export function personalMask(key: string): ((value: string) => string) | undefined {
-  let mask = maskOfKey.get(key);
-  if (mask === undefined) {
-    const name = key.toLowerCase();
-    mask = Object.hasOwn(PERSONAL_FIELDS, name) ? PERSONAL_FIELDS[name]! : null;
-    if (key.length <= 64 && maskOfKey.size < 10_000) maskOfKey.set(key, mask);
-  }
-  return mask ?? undefined;
-}
-
+/** A personal field's value as a report shows it: masked, or REDACTED when it is not a plain value. */
 function maskField(mask: (value: string) => string, value: unknown): unknown {
   if (typeof value === "string") return mask(value);
   if (typeof value === "number" || typeof value === "bigint") return mask(String(value));
   if (value === null || value === undefined) return value;
   return REDACTED;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Control characters. Server text reaches terminals (ESC sequences, OSC titles, CR overwriting a
-// line, BEL, C1 CSI) and readers (bidi overrides reorder what is shown): all made visible.
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069]/g;
-
-const visible = (c: string) =>
-  c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-
-// The same classes without /g, for the question "anything to escape?" that nearly every string answers no.
-const HAS_CONTROL = new RegExp(CONTROL.source);
-const HAS_CONTROL_OR_BREAK = new RegExp(CONTROL_OR_BREAK.source);
-
-/** Control, bidi and line-separator characters as visible `\uXXXX` text; `multiline` keeps LF and TAB. */
-export function escapeControls(text: string, multiline = false): string {
-  if (!(multiline ? HAS_CONTROL : HAS_CONTROL_OR_BREAK).test(text)) return text;
-  return text.replace(multiline ? CONTROL : CONTROL_OR_BREAK, visible);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding: what a reader could turn back into the value without a key.
-
-/** HTML named entities a value (or a separator inside it) may be written with: punctuation and Latin-1. */
-const LATIN1_NAMES =
-  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest " +
-  "Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig " +
-  "agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml";
-const NAMED_ENTITIES = new Map<string, string>([
-  ...LATIN1_NAMES.split(" ").map((name, i) => [name, String.fromCharCode(0xa0 + i)] as [string, string]),
-  ...Object.entries({
-    amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", excl: "!", num: "#", dollar: "$", percnt: "%", lpar: "(", rpar: ")", ast: "*",
-    plus: "+", comma: ",", period: ".", sol: "/", colon: ":", semi: ";", equals: "=", quest: "?", commat: "@", lsqb: "[", bsol: "\\",
-    rsqb: "]", Hat: "^", lowbar: "_", grave: "`", lcub: "{", verbar: "|", rcub: "}", hyphen: "\u2010", dash: "\u2010", ndash: "\u2013",
-    mdash: "\u2014", NewLine: "\n", Tab: "\t", ZeroWidthSpace: "\u200B", ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009",
-  }),
-]);
-const ENTITY_OF_CHAR = new Map<string, string>();
-for (const [name, c] of NAMED_ENTITIES) if (!ENTITY_OF_CHAR.has(c)) ENTITY_OF_CHAR.set(c, name);
-
-const fromCodePoint = (cp: number, fallback: string) => (cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback);
-
-function decodeOnce(text: string): string {
-  return text
-    .replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})/g, (m, braced?: string, four?: string) => fromCodePoint(parseInt(braced ?? four!, 16), m))
-    .replace(/&#[xX]([0-9a-fA-F]{1,6});?|&#([0-9]{1,7});?/g, (m, hex?: string, dec?: string) => fromCodePoint(hex ? parseInt(hex, 16) : Number(dec), m))
-    .replace(/&([A-Za-z][A-Za-z0-9]{1,31});/g, (m, name: string) => NAMED_ENTITIES.get(name) ?? m)
-    .replace(/(?:%[0-9a-fA-F]{2})+/g, (m) => Buffer.from(m.replace(/%/g, ""), "hex").toString("utf8"))
-    .normalize("NFKC");
-}
-
-/** Every textual encoding undone, layer after layer (double URL encoding, `&amp;#51;`, ...). */
-export function decodeLayers(text: string): string {
-  if (!/[%&\\\u0080-\uFFFF]/.test(text)) return text; // plain ASCII without escapes: nothing to undo
-  let out = text;
-  for (let i = 0; i < 4; i++) {
-    const next = decodeOnce(out);
-    if (next === out) break;
-    out = next;
-  }
-  return out;
-}
-
-/** Printable text (ASCII or any letter): what base64 of base64, or of a JSON fragment, decodes to. */
-const LOOKS_LIKE_TEXT = /^[\t\n\r\x20-\x7e\p{L}\p{N}\p{P}\p{Zs}]*$/u;
-
-/** Runs that may be base64 (standard or URL-safe) or hex, line breaks inside removed. */
-function binaryRuns(text: string): string[] {
-  if (text.length < 8) return [];
-  const compact = text.replace(/(?:\s|\\[nrt])+/g, "");
-  return [...compact.matchAll(/[A-Za-z0-9+/_-]{8,}/g)].map((m) => m[0]);
-}
-
-/** What a run decodes to, as base64 at every alignment (a prefix may be glued to it) and as hex. */
-function decodedRun(run: string): string[] {
-  const out: string[] = [];
-  for (let offset = 0; offset < 4 && run.length - offset >= 8; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("utf8"));
-  for (const [hexRun] of run.matchAll(/[0-9a-fA-F]{12,}/g)) {
-    for (let offset = 0; offset < 2; offset++) out.push(Buffer.from(hexRun.slice(offset), "hex").toString("utf8"));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sent values as patterns: each character in any of its textual forms, anything a person would
-// read past (spaces, dashes, line breaks, zero-width and control characters) allowed in between.
-
-const SEPARATOR =
-  // eslint-disable-next-line no-control-regex
-  /(?:[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]|&(?:nbsp|hyphen|dash|ndash|mdash|period|comma|colon|sol|lowbar|apos|NewLine|Tab|ZeroWidthSpace|ensp|emsp|thinsp);|&#0*(?:160|45|46|32);|&#x0*(?:a0|2d|2e|20);|%20|%2d|%2e|\\[nrt]|<br\s*\/?>)*/
-    .source;
-
-// The same separators as one character class, removed before comparing; their escaped spellings
-// (`\n` as two characters, `<br>`) go first, and only from text that has a backslash or `<`: one
-// class without alternation or case folding is what keeps squeezing a whole report cheap.
-const SQUEEZE_CHARS =
-  // eslint-disable-next-line no-control-regex
-  /[\s\-._/,:'\u0000-\u001F\u007F-\u009F\u00A0\u00AD\u061C\u200B-\u200F\u2010-\u2015\u2028-\u202E\u2060-\u2069\uFEFF]+/g;
-const SQUEEZE_SPELLED = /\\[nrt]|<br\s*\/?>/gi;
-/** Lower-case ASCII letters and digits only: nothing to remove, fold or lower. */
-const ALREADY_SQUEEZED = /^[a-z0-9]*$/;
-
-/** Text reduced to what a reader compares: separators gone, one letter case, compatibility forms folded. */
-function squeeze(text: string): string {
-  if (ALREADY_SQUEEZED.test(text)) return text;
-  let out = /[^\x00-\x7f]/.test(text) ? text.normalize("NFKC") : text;
-  if (out.includes("\\") || out.includes("<")) out = out.replace(SQUEEZE_SPELLED, "");
-  return out.replace(SQUEEZE_CHARS, "").toLowerCase();
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
-
-function characterForms(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const forms = [escapeRegex(ch)];
-  if (cp >= 0x21 && cp <= 0x7e) forms.push(String.fromCharCode(cp + 0xfee0)); // full-width
-  const units = Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i));
-  forms.push(units.map((u) => `\\\\u${hex(u, 4)}`).join(""), `\\\\u\\{0*${cp.toString(16)}\\}`);
-  forms.push(`&#0*${cp};?`, `&#x0*${cp.toString(16)};?`);
-  const named = ENTITY_OF_CHAR.get(ch);
-  if (named) forms.push(`&${named};`);
-  forms.push(Array.from(Buffer.from(ch, "utf8"), (b) => `%${hex(b, 2)}`).join(""));
-  return `(?:${forms.join("|")})`;
-}
-
-/**
- * Secrets (40-character keys, PEM lines) in place only as written or URL-encoded: a per-character
- * pattern of a whole PEM would cost seconds to compile. Any other spelling of a secret is still
- * found by decoding, and its whole string replaced by the marker.
- */
-function secretPattern(value: string): string {
-  const encoded = encodeURIComponent(value);
-  return encoded === value ? escapeRegex(value) : `${escapeRegex(value)}|${escapeRegex(encoded)}`;
-}
-
-/** A separator inside the value itself (the space in `Zoë Kim`) may be spelt as any separator. */
-function valuePattern(value: string): string {
-  return chars(value)
-    .filter((c) => squeeze(c) !== "")
-    .map(characterForms)
-    .join(SEPARATOR);
 }
 
 interface Sought {
@@ -225,6 +32,15 @@ interface Sought {
   squeezed: string;
 }
 
+export interface PersonalValue {
+  field: string;
+  value: unknown;
+}
+
+/** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
+export const MAX_REPORT_STRING = 8_192;
+
+const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
 /** `width` code units from `at` as one small integer (a V8 small integer hashes fastest); different runs may share one. */
 function unitsKey(text: string, at: number, width: number): number {
@@ -237,29 +53,27 @@ function unitsKey(text: string, at: number, width: number): number {
  * Which of many strings a text holds, in one pass over the text: each string is filed under its
  * first code units (four for a string that long, else two), so a position of the text costs a
  * lookup or two however many strings there are. A run with --fuzz 1000 sends some 3000 personal
- * values: one alternation of them all cost a regular expression a scan per value, and files of two
- * units held thirty account numbers under each pair of digits.
+ * values and learns some 1000 tokens: one alternation of them all cost a regular expression a scan
+ * per value, and files of two units held thirty account numbers under each pair of digits.
  */
-class StringIndex<T extends { squeezed: string }> {
+class StringIndex<T extends { squeezed: string; raw: string }> {
   /** Whether any item starts with this code unit: most positions of a text stop here. */
   private readonly starts = new Uint8Array(0x10000);
   private readonly byTwo = new Map<number, T[]>();
   private readonly byFour = new Map<number, T[]>();
-  private readonly order = new Map<T, number>();
+  size = 0;
 
-  constructor(items: readonly T[]) {
-    items.forEach((item, i) => {
-      this.order.set(item, i);
-      this.starts[item.squeezed.charCodeAt(0)] = 1;
-      const [files, width] = item.squeezed.length >= 4 ? [this.byFour, 4] : [this.byTwo, 2];
-      const key = unitsKey(item.squeezed, 0, width);
-      const list = files.get(key);
-      if (list) list.push(item);
-      else files.set(key, [item]);
-    });
+  add(item: T): void {
+    this.size++;
+    this.starts[item.squeezed.charCodeAt(0)] = 1;
+    const [files, width] = item.squeezed.length >= 4 ? [this.byFour, 4] : [this.byTwo, 2];
+    const key = unitsKey(item.squeezed, 0, width);
+    const list = files.get(key);
+    if (list) list.push(item);
+    else files.set(key, [item]);
   }
 
-  /** The items `text` holds, in the order given (all of them, or the first found when `any`). */
+  /** The items `text` holds, longest first (so one that holds another is replaced whole); with `any`, the first found. */
   in(text: string, any = false): T[] {
     let found: T[] | undefined;
     for (let i = 0; i + 1 < text.length; i++) {
@@ -268,7 +82,7 @@ class StringIndex<T extends { squeezed: string }> {
       if (i + 3 < text.length) found = this.match(text, i, this.byFour.get(unitsKey(text, i, 4)), found);
       if (any && found) return found.slice(0, 1);
     }
-    return found ? found.sort((a, b) => this.order.get(a)! - this.order.get(b)!) : [];
+    return found ? found.sort((a, b) => b.raw.length - a.raw.length) : [];
   }
 
   /** `found` with the items of `list` that start at `at`. */
@@ -278,14 +92,6 @@ class StringIndex<T extends { squeezed: string }> {
     return found;
   }
 }
-
-export interface PersonalValue {
-  field: string;
-  value: unknown;
-}
-
-/** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
-export const MAX_REPORT_STRING = 8_192;
 
 /**
  * Keeps a result for a string seen again, in a memory of bounded size: when full it starts afresh,
@@ -301,8 +107,6 @@ function remember<V>(memory: Map<string, V>, key: string, value: V, limit = 10_0
 const PLAIN_HELD = "\uE000";
 const PLAIN_HELD_ALL = new RegExp(PLAIN_HELD, "g");
 
-const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
-
 /**
  * Removes what must never be shown: every secret replaced by `[redacted]`, every personal value
  * that was sent replaced by its mask, in whatever form a server echoed it.
@@ -313,8 +117,9 @@ export class Scrubber {
   private readonly runs = new Map<string, boolean>();
   private readonly squeezedLeaves = new Map<string, string>();
   private readonly joinedFound = new Map<string, Sought[]>();
-  /** Which sought values squeezed text holds, in one pass. */
-  private readonly index: StringIndex<Sought>;
+  /** Which sought values (those given and those learned) squeezed text holds, in one pass. */
+  private readonly index = new StringIndex<Sought>();
+  private readonly seen = new Set<string>();
   /**
    * Numbers sent outside personal fields (a userId): a run of digits equal to one is that number,
    * never a personal value inside it (userId 9999999999999999999 holds the account 999999999999).
@@ -323,21 +128,9 @@ export class Scrubber {
 
   constructor(secrets: readonly (string | undefined)[], personal: readonly PersonalValue[] = [], plain: readonly string[] = []) {
     this.plain = new Set(plain.filter((p) => /^[0-9]{6,}$/.test(p)));
-    const seen = new Set<string>();
     const add = (raw: string, replacement: string, spellings: (raw: string) => string) => {
-      if (seen.has(raw)) return;
-      seen.add(raw);
-      const squeezed = squeeze(raw);
-      if (squeezed.length < 2) return;
-      let pattern: RegExp | undefined;
-      this.sought.push({
-        raw,
-        replacement,
-        squeezed,
-        get pattern() {
-          return (pattern ??= new RegExp(spellings(raw), "gi"));
-        },
-      });
+      const sought = this.soughtValue(raw, replacement, spellings);
+      if (sought) this.sought.push(sought);
     };
     for (const secret of secrets) {
       if (!secret || secret.length < 4) continue;
@@ -357,10 +150,47 @@ export class Scrubber {
     }
     // Longest first, so a value that contains another is replaced whole.
     this.sought.sort((a, b) => b.raw.length - a.raw.length);
-    this.index = new StringIndex(this.sought);
+    for (const sought of this.sought) this.index.add(sought);
   }
 
-  /** Which sought values squeezed `plain` text holds; one scan answers the usual "none". */
+  /** A value to search for, once per raw value; undefined when seen already or too short to tell apart. */
+  private soughtValue(raw: string, replacement: string, spellings: (raw: string) => string): Sought | undefined {
+    if (this.seen.has(raw)) return undefined;
+    this.seen.add(raw);
+    const squeezed = squeeze(raw);
+    if (squeezed.length < 2) return undefined;
+    let pattern: RegExp | undefined;
+    return {
+      raw,
+      replacement,
+      squeezed,
+      get pattern() {
+        return (pattern ??= new RegExp(spellings(raw), "gi"));
+      },
+    };
+  }
+
+  /**
+   * Secrets the run makes as it goes: each request's token and JWE strings, known only once the
+   * request is signed. From now on they are redacted wherever a server echoes them, in every
+   * spelling the other secrets are found in. What was masked before stays right: no text seen
+   * before a value was made can hold it (a token or a JWE cannot be guessed before it exists), so
+   * the caches need no clearing.
+   */
+  learn(secrets: readonly string[]): void {
+    for (const secret of secrets) {
+      if (secret.length < 16) continue;
+      const sought = this.soughtValue(secret, REDACTED, secretPattern);
+      if (sought) this.index.add(sought);
+    }
+  }
+
+  /** Whether squeezed text holds any sought or learned value: the question nearly every string answers no. */
+  private holdsAny(plain: string): boolean {
+    return this.index.in(plain, true).length > 0;
+  }
+
+  /** Which sought values squeezed `plain` text holds, longest first; one scan answers the usual "none". */
   private soughtIn(plain: string): Sought[] {
     return this.index.in(plain);
   }
@@ -427,7 +257,7 @@ export class Scrubber {
    * for base64 inside (base64 of base64, of a JSON fragment with \u escapes). Garbage stops here.
    */
   private blobReadable(blob: string, depth: number): boolean {
-    if (this.index.in(squeeze(blob), true).length) return true;
+    if (this.holdsAny(squeeze(blob))) return true;
     if (!LOOKS_LIKE_TEXT.test(blob)) return false;
     const decoded = decodeLayers(blob);
     if (decoded !== blob && this.present(blob, decoded).length) return true;
@@ -436,7 +266,7 @@ export class Scrubber {
 
   /** Free text: each sent value masked in place; a string that still reveals one becomes ENCODED_MARKER. */
   text(value: string): string {
-    if (!this.sought.length) return value;
+    if (!this.index.size) return value;
     // Reports repeat short strings (check names, severities, header values, titles) case after case.
     const known = this.memo.get(value);
     if (known !== undefined) return known;

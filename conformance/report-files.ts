@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { UsageError } from "../scripts/lib/cli-flags.js";
+import { UsageError } from "../common/cli-flags.js";
 
 function freshName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);

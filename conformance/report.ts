@@ -35,6 +35,11 @@ export interface CaseReport {
   breaks?: string[];
   /** Acceptance cases: the body field or header changed, the kind of valid value (`maximum`, `leap-day`, `fuzz`) and the spec's keyword it stands on. */
   varies?: { in: "body" | "header"; field: string; what: string; rule: string };
+  /**
+   * Failed cases and cases with warnings: a shell command line that reruns this case alone, run from
+   * the folder the run was started in with the variables of `Report.reproduceEnvironment` set.
+   */
+  reproduce?: string;
 }
 
 export interface Report {
@@ -45,6 +50,10 @@ export interface Report {
   summary: { total: number; passed: number; failed: number; skipped: number; warned?: number };
   /** A run with --fuzz N: how many random valid bodies, and the seed that draws them again (--seed). */
   fuzz?: { count: number; seed: number };
+  /** --max-response-time: the longest an answer could take, in ms (check `response-time`). */
+  maxResponseTimeMs?: number;
+  /** Names (never values) of the environment variables the cases' `reproduce` commands read; present when a case has one. */
+  reproduceEnvironment?: string[];
   cases: CaseReport[];
 }
 

@@ -2,7 +2,9 @@
 // (not by the client) because they must go out exactly as given, invalid ones included, signed over
 // the exact bytes sent. Server faults never throw: they become failed checks. The runner knows no
 // kind by name: it asks a case's kind (kinds/registry.ts) to build, skip and describe it.
+import { isSecretHeader } from "../common/secret-headers.js";
 import { OPERATION } from "../generated/contract.js";
+import { operationUrl } from "../src/base-url.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT } from "../src/bounded-body.js";
 import { stringifyJson } from "../src/json.js";
 import type { Credentials } from "../src/signing.js";
@@ -16,6 +18,8 @@ import { kindOf } from "./kinds/registry.js";
 import { Scrubber, type PersonalValue } from "./masking.js";
 import { hasWarnings, type CaseReport, type CheckResult, type Report } from "./report.js";
 import { exchange, type Exchange } from "./transport.js";
+
+export { operationUrl };
 
 export interface RunOptions {
   /** Base URL; the operation path is appended (the base may carry a prefix such as /open-api). */
@@ -32,11 +36,17 @@ export interface RunOptions {
   maxResponseBytes?: number;
   /** Cases of the kit's own reading (inferred rules, the request-time window) fail like the others instead of warning. */
   strict?: boolean;
+  /** The longest an answer may take, in ms (request start to last byte): every case gets check response-time. */
+  maxResponseTimeMs?: number;
+  /** How to rerun one case alone (the CLI's command line): given to every failed case and case with warnings. */
+  reproduce?: { command(caseId: string): string; environment: readonly string[] };
   /**
    * Against the kit's own Prism: documented cases send `Prefer: code=<status>, example=<case id>`;
    * cases the mock cannot judge are skipped with the reason (each kind says which).
    */
   mock?: boolean;
+  /** --fuzz N --seed S: kept in the report, so the random bodies can be drawn again. */
+  fuzz?: { count: number; seed: number };
   onProgress?: (done: number, total: number, latest: CaseReport) => void;
 }
 
@@ -47,13 +57,6 @@ const LAUNCH_BATCH = 8;
 const RAW_BODY_LIMIT = 2_000;
 /** A JSON answer up to this many characters is kept as parsed JSON; a longer one as cut text. */
 const JSON_BODY_LIMIT = 16_384;
-
-/** `<base>/api/v1/...`, with or without a trailing slash on the base. */
-export function operationUrl(target: string): string {
-  const url = new URL(target);
-  url.pathname = url.pathname.replace(/\/+$/, "") + OPERATION.path;
-  return url.toString();
-}
 
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
   return Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
@@ -156,6 +159,24 @@ function sentValues(cases: readonly ConformanceCase[], credentials: Credentials)
 }
 
 /**
+ * The credential values a request carries that were made for it alone: the values of its secret
+ * headers (the token; an Authorization a --cases override adds) and the JWE it sent, each with its
+ * long parts (the token's HMAC, the JWE's ciphertext), since a server may echo a part alone.
+ */
+function credentialsSent(built: BuiltRequest): string[] {
+  const values = Object.entries(built.headers).filter(([name]) => isSecretHeader(name)).map(([, value]) => value);
+  if (built.jwe !== undefined) values.push(built.jwe);
+  return values.flatMap((value) => [value, ...value.split(/[:.]/).filter((part) => part.length >= 16 && part !== value)]);
+}
+
+/** A failed case, or one with a warning, gets the command that reruns it alone (when the run makes them). */
+function withReproduce(report: CaseReport, run: RunContext): CaseReport {
+  const { reproduce } = run.options;
+  if (reproduce && (report.status === "failed" || (report.status === "passed" && hasWarnings(report)))) report.reproduce = reproduce.command(report.id);
+  return report;
+}
+
+/**
  * The case masked, its request taken as already masked: masking an object's member alone gives what
  * masking it within the whole gives (only sibling leaves are read together), so the request masked
  * while the answer was awaited is not walked again.
@@ -180,8 +201,9 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
   try {
     built = await kind.build(kase, run.build);
   } catch (err) {
-    return scrub.shown(unsentReport(kase, run, `request not sent: ${(err as Error).message}`));
+    return scrub.shown(withReproduce(unsentReport(kase, run, `request not sent: ${(err as Error).message}`), run));
   }
+  scrub.learn(credentialsSent(built));
   const answer = exchange({ url: run.url ?? operationUrl(options.target), method: OPERATION.method, headers: built.headers, wire: built.wire }, options.timeoutMs ?? 10_000, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   // While the answer is awaited, what the report will hold of the case that is already known is
   // masked: the Scrubber remembers each string (the title, the checks' words), and the masked request
@@ -191,14 +213,26 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
   idle.add(maskKnown);
   const result = await answer;
   const body = result.answered ? await bodyOf(result, options.encryption?.clientPrivateKey) : undefined;
-  const checks = judge({ kase, checks: kind.checks, exchange: result, body, sentHeaders: built.headers, sentCorrelationId: headerValue(built.headers, "X-KM-Correlation-Id"), run: run.checks });
-  return maskedCase(scrub, caseReport(kase, run, built.headers, result, body, checks), maskKnown());
+  const checks = judge({
+    kase,
+    checks: kind.checks,
+    exchange: result,
+    body,
+    sentHeaders: built.headers,
+    sentCorrelationId: headerValue(built.headers, "X-KM-Correlation-Id"),
+    sentEncrypted: built.jwe !== undefined,
+    run: run.checks,
+  });
+  return maskedCase(scrub, withReproduce(caseReport(kase, run, built.headers, result, body, checks), run), maskKnown());
 }
 
 /** Every case judged (concurrently, at most `concurrency` in flight); the report keeps catalog order. */
 export async function runConformance(options: RunOptions): Promise<Report> {
   if (options.maxResponseBytes !== undefined && !isValidByteCap(options.maxResponseBytes)) {
     throw new RangeError(`maxResponseBytes: expected a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_LIMIT}, got ${String(options.maxResponseBytes)}`);
+  }
+  if (options.maxResponseTimeMs !== undefined && !(Number.isSafeInteger(options.maxResponseTimeMs) && options.maxResponseTimeMs >= 1)) {
+    throw new RangeError(`maxResponseTimeMs: expected a whole number of milliseconds from 1, got ${String(options.maxResponseTimeMs)}`);
   }
   const cases = options.cases ?? selectCases();
   const sent = sentValues(cases, options.credentials);
@@ -208,7 +242,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
     options,
     url: URL.canParse(options.target) ? operationUrl(options.target) : undefined,
     build: { credentials: options.credentials, encryption: options.encryption, mock },
-    checks: { encryption: options.encryption, mock, strict: options.strict === true },
+    checks: { encryption: options.encryption, mock, strict: options.strict === true, maxResponseTimeMs: options.maxResponseTimeMs },
     scrub,
     idle: idleWork(),
   };
@@ -230,7 +264,7 @@ export async function runConformance(options: RunOptions): Promise<Report> {
         shown = await runCase(kase, run);
       } catch (err) {
         // A bug here must not hide the other cases' results: this case fails, the run goes on.
-        shown = scrub.shown(unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`));
+        shown = scrub.shown(withReproduce(unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`), run));
       }
       results[index] = shown;
       done++;
@@ -264,6 +298,9 @@ export async function runConformance(options: RunOptions): Promise<Report> {
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warned },
+    ...(options.fuzz ? { fuzz: { ...options.fuzz } } : {}),
+    ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+    ...(options.reproduce && results.some((r) => r.reproduce !== undefined) ? { reproduceEnvironment: [...options.reproduce.environment] } : {}),
     cases: [] as CaseReport[],
   });
   return { ...envelope, cases: results };

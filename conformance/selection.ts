@@ -3,6 +3,7 @@
 // built on the `success` case's request after --cases overrides, so a staging test member carries over.
 import type { Credentials } from "../src/signing.js";
 import { selectCases, UsageError, type CaseOverride } from "./catalog.js";
+import { ENCRYPTED_MODE_VARIABLES } from "./config.js";
 import type { CaseKind, ConformanceCase, DeriveContext } from "./kinds/kind.js";
 import { caseKinds } from "./kinds/registry.js";
 
@@ -59,6 +60,14 @@ export function selectRun(options: SelectionOptions): ConformanceCase[] {
 
   const all = [...derived.values()].flat();
   const unknown = only.filter((p) => !all.some((c) => matches(p, c.id)));
+  if (unknown.length && !context.encrypted) {
+    // Ids an encrypted run would make (refuse:crypto:*): the mistake is the mode, not the id.
+    const encrypted = { ...context, encrypted: true };
+    const needEncryption = unknown.filter((p) => caseKinds().some((kind) => mayMatch(p, kind) && kind.derive(encrypted).some((c) => matches(p, c.id))));
+    if (needEncryption.length) {
+      throw new UsageError(`--only: ${needEncryption.join(", ")} exist${needEncryption.length > 1 ? "" : "s"} only in encrypted mode: set ${ENCRYPTED_MODE_VARIABLES} and give --target (the embedded mock cannot decrypt)`);
+    }
+  }
   if (unknown.length) {
     const hints = caseKinds().map((kind) => `${kind.name}: ${kind.idHint(derived.get(kind) ?? kind.derive(context)).join(", ")}`);
     throw new UsageError(`--only: unknown case id${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (${hints.join("; ")}; a trailing * matches a prefix; every id is listed in README.md)`);

@@ -1,7 +1,7 @@
 // One line per exchange, written from what the sandbox itself decided: time, status, the code it
 // answered or the rule that broke, the correlation id (only when well formed) and, for a judged
 // member, its masked form. Nothing the caller sent is printed as it came.
-import { maskAccount, maskBirthDate, maskName } from "../conformance/masking.js";
+import { maskAccount, maskBirthDate, maskName } from "../common/personal-masks.js";
 import type { Member } from "./outcomes.js";
 
 export interface Exchange {

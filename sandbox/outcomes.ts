@@ -2,9 +2,9 @@
 // case's request example names a test member (name, birth date, bank, account) and its response
 // example is the answer that member gets. userId is not part of the member, so an integrator can send
 // their own ids. Nothing here is a second table: change the spec's examples and the sandbox follows.
-import { readFileSync } from "node:fs";
-import { CASES, OPERATION, type CaseId } from "../generated/contract.js";
-import { parseJson } from "../src/json.js";
+import { CASES, type CaseId } from "../generated/contract.js";
+import { resolvePointer } from "../src/json-pointer.js";
+import { OPERATION_POINTER, specDocument } from "../src/spec-document.js";
 
 export interface Envelope {
   response: { code: string; description: string };
@@ -32,8 +32,7 @@ export interface MemberOutcome extends Outcome {
 
 type Json = Record<string, unknown>;
 
-const spec = parseJson(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")) as Json;
-const operation = ((spec.paths as Json)[OPERATION.path] as Json)[OPERATION.method.toLowerCase()] as Json;
+const operation = resolvePointer(specDocument(), OPERATION_POINTER) as Json;
 
 /** The response example named `id`, with its status; undefined when the spec pairs none. */
 function responseExample(id: string): { status: number; body: Envelope } | undefined {

@@ -24,7 +24,10 @@ export type RefusalRule =
   | "body-empty"
   | "body-json"
   | "encryption-not-configured"
+  | "body-not-encrypted"
   | "crypto-key-id"
+  | "jwe-format"
+  | "jwe-algorithm"
   | "jwe-decrypt"
   | "body-schema";
 

@@ -3,10 +3,12 @@
 // the body. Each check returns the first broken rule as a Refusal whose text says what was expected.
 // No text here ever holds a secret, the HMAC the sandbox expected, or a personal value of the body.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { decryptPayload } from "../src/encryption.js";
-import { parseJson } from "../src/json.js";
+import { charsetOf, isJsonMediaType, parseMediaType } from "../common/media-type.js";
+import { ENCRYPTION } from "../generated/contract.js";
+import { decryptPayload, describeJweHeader, jweHeader } from "../src/encryption.js";
+import { isJsonObject, parseJson } from "../src/json.js";
 import { zoneOffsetMinutes } from "../src/signing.js";
-import { validateRequestBody, validateRequestHeaders, type Violation } from "../src/validation.js";
+import { validateRequestBody, validateRequestHeaders, validateRequestWireBody, type Violation } from "../src/validation.js";
 import { refuse, type Refusal } from "./refusal.js";
 
 export interface SandboxCredentials {
@@ -22,8 +24,42 @@ export interface SandboxEncryption {
   serverPrivateKey: string;
   /** SPKI PEM: answers to encrypted requests are encrypted for it; without it they go plain. */
   clientPublicKey?: string | undefined;
-  /** Expected X-KM-Crypto-Key-Id; when absent any well-formed one is accepted. */
+  /** Expected X-KM-Crypto-Key-Id (--crypto-key-id); when absent any well-formed one is accepted. */
   cryptoKeyId?: string | undefined;
+}
+
+const THE_SCHEME = `JWE compact, ${ENCRYPTION.keyManagement} with the sandbox server's public key, ${ENCRYPTION.contentEncryption} content`;
+
+/** What is wrong with an encData string that is not a JWE compact serialization, in words (never its text). */
+function jweShape(jwe: string): string {
+  if (jwe === "") return "encData is empty";
+  const parts = jwe.split(".");
+  if (parts.length !== 5) return `encData has ${parts.length} part${parts.length === 1 ? "" : "s"} separated by dots; a JWE compact serialization has 5`;
+  const bad = parts.findIndex((p, i) => !(i === 1 ? /^[A-Za-z0-9_-]*$/ : /^[A-Za-z0-9_-]+$/).test(p));
+  const names = ["protected header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"];
+  if (bad >= 0) return `encData's ${names[bad]} is ${parts[bad] === "" ? "empty" : "not base64url (A-Z, a-z, 0-9, - and _, no padding)"}`;
+  return "encData is not a JWE compact serialization";
+}
+
+/**
+ * The JWE itself: its shape (the spec's encData pattern), then the algorithms its protected header
+ * names, then decryption; each refused in its own words.
+ */
+async function decryptRequest(jwe: string, encryption: SandboxEncryption): Promise<string | Refusal> {
+  if (validateRequestWireBody({ encData: jwe }).length) return refuse(400, "jwe-format", `${jweShape(jwe)}; expected ${THE_SCHEME}`);
+  const header = jweHeader(jwe);
+  if (header.alg !== ENCRYPTION.keyManagement || header.enc !== ENCRYPTION.contentEncryption) {
+    return refuse(400, "jwe-algorithm", `encData is encrypted with ${describeJweHeader(header)}; expected alg ${ENCRYPTION.keyManagement}, enc ${ENCRYPTION.contentEncryption} (the platform guideline's)`);
+  }
+  try {
+    return await decryptPayload(jwe, encryption.serverPrivateKey);
+  } catch {
+    return refuse(
+      400,
+      "jwe-decrypt",
+      `encData could not be decrypted with the sandbox server's private key: its content key is wrapped for another key, or its ciphertext or tag was changed after encryption; expected ${THE_SCHEME}`,
+    );
+  }
 }
 
 export interface CheckSettings {
@@ -147,10 +183,9 @@ export function checkToken(headers: Headers, rawBody: Buffer, secretKey: string,
 /** `application/json`, with no charset or UTF-8. */
 export function checkContentType(headers: Headers): Refusal | null {
   const value = headers["content-type"];
-  const [type, ...params] = (value ?? "").split(";").map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
-  if (type === "application/json" && (charset === undefined || charset === "utf-8")) return null;
-  const got = value === undefined ? "none" : type === "application/json" ? `charset ${charset}` : "another media type";
+  if (isJsonMediaType(value, "utf-8")) return null;
+  const media = value === undefined ? undefined : parseMediaType(value);
+  const got = media === undefined ? "none" : media.type === "application/json" ? `charset ${charsetOf(media)}` : "another media type";
   return refuse(415, "content-type", `Content-Type must be application/json (UTF-8), got ${got}`);
 }
 
@@ -158,8 +193,6 @@ export interface PlainBody {
   body: unknown;
   encrypted: boolean;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The request's plain body: parsed losslessly, decrypted when it is `{"encData"}`. */
 export async function readPlainBody(headers: Headers, rawBody: Buffer, encryption: SandboxEncryption | undefined): Promise<PlainBody | Refusal> {
@@ -170,7 +203,12 @@ export async function readPlainBody(headers: Headers, rawBody: Buffer, encryptio
   } catch {
     return refuse(400, "body-json", `the ${rawBody.length}-byte body is not JSON; expected the JSON request object (or {"encData": "<JWE>"})`);
   }
-  if (!isObject(parsed) || !("encData" in parsed)) return { body: parsed, encrypted: false };
+  if (!isJsonObject(parsed) || !("encData" in parsed)) {
+    if (headers["x-km-crypto-key-id"] !== undefined) {
+      return refuse(400, "body-not-encrypted", 'X-KM-Crypto-Key-Id announces an encrypted body, but the body is plain JSON: send {"encData": "<JWE>"}, or leave the header out');
+    }
+    return { body: parsed, encrypted: false };
+  }
   if (typeof parsed.encData !== "string" || Object.keys(parsed).length !== 1) {
     return refuse(400, "body-schema", 'an encrypted body is exactly {"encData": "<JWE compact string>"}');
   }
@@ -180,14 +218,10 @@ export async function readPlainBody(headers: Headers, rawBody: Buffer, encryptio
   const keyId = headers["x-km-crypto-key-id"];
   if (keyId === undefined) return refuse(400, "crypto-key-id", "X-KM-Crypto-Key-Id is required with an encrypted body (the id of the server key you encrypted with)");
   if (encryption.cryptoKeyId !== undefined && !constantTimeEqual(keyId, encryption.cryptoKeyId)) {
-    return refuse(400, "crypto-key-id", "X-KM-Crypto-Key-Id does not name the sandbox's key (KONAPLATE_CRYPTO_KEY_ID where the sandbox runs)");
+    return refuse(400, "crypto-key-id", "X-KM-Crypto-Key-Id does not name the sandbox's key (--crypto-key-id or KONAPLATE_CRYPTO_KEY_ID where the sandbox runs)");
   }
-  let plaintext: string;
-  try {
-    plaintext = await decryptPayload(parsed.encData, encryption.serverPrivateKey);
-  } catch {
-    return refuse(400, "jwe-decrypt", "encData could not be decrypted: expected JWE compact, RSA-OAEP-256 with the sandbox server's public key, A128GCM (or A256GCM) content");
-  }
+  const plaintext = await decryptRequest(parsed.encData, encryption);
+  if (isRefusal(plaintext)) return plaintext;
   try {
     return { body: parseJson(plaintext), encrypted: true };
   } catch {
@@ -213,4 +247,4 @@ export function judgeBodyViolations(violations: readonly Violation[]): { account
   return refuse(400, "body-schema", `the body breaks the spec's request schema: ${violations.map((v) => v.message).join("; ")}`);
 }
 
-export const isRefusal = (value: unknown): value is Refusal => isObject(value) && typeof value.rule === "string" && typeof value.detail === "string";
+export const isRefusal = (value: unknown): value is Refusal => isJsonObject(value) && typeof value.rule === "string" && typeof value.detail === "string";

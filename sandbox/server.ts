@@ -3,6 +3,7 @@
 // client's key is known) or a refusal envelope, and logs one line per exchange.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeServer, flatHeaders } from "../common/http-server.js";
 import { OPERATION } from "../generated/contract.js";
 import { encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
@@ -58,11 +59,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  return out;
-}
 
 const refusalAnswer = (refusal: Refusal): Judgement => ({ answer: { status: refusal.status, body: refusalEnvelope(refusal) }, refusal });
 const outcomeAnswer = (outcome: Outcome): Judgement => ({ answer: { status: outcome.status, body: outcome.body }, outcome });
@@ -178,10 +174,6 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
     baseUrl: `${origin}${options.basePath ?? ""}`,
     port: actual,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { renderOutputs } from "./lib/render.js";
-import { ROOT } from "./lib/spec-source.js";
+import { ROOT } from "../common/package-files.js";
 
 async function main() {
   const check = process.argv.includes("--check");

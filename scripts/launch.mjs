@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const SOURCES = ["src", "generated", "conformance", "scripts", "sandbox", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const SOURCES = ["src", "generated", "common", "conformance", "sandbox", "mock", "scripts", "tsconfig.json", "tsconfig.build.json", "package.json"];
 
 function newestSource(path) {
   let stat;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run mock [-- --port N]` (or `npx konaplate-mock`): the Prism mock of spec/openapi.yaml on
 // 127.0.0.1 until Ctrl-C.
-import { defineCli } from "./lib/cli-flags.js";
+import { defineCli } from "../common/cli-flags.js";
 import { DEFAULT_PORT, parsePrismArgs, portFlagDef, runUntilSignal } from "./lib/prism-script.js";
 
 const CLI = defineCli({

@@ -2,7 +2,7 @@
 // `npm run proxy -- --target URL [--port N]` (or `npx konaplate-proxy`): Prism's validation proxy
 // in front of a real server. Route an application's traffic through it: every exchange is checked
 // against the contract and violations are logged and returned in the `sl-violations` header.
-import { defineCli, exitWithUsage } from "./lib/cli-flags.js";
+import { defineCli, exitWithUsage } from "../common/cli-flags.js";
 import { DEFAULT_PROXY_PORT, parsePrismArgs, portFlagDef, runUntilSignal } from "./lib/prism-script.js";
 
 const CLI = defineCli({

@@ -3,8 +3,8 @@
 // or the end of whatever launched it. Exit 2 on a usage or configuration error, 1 if it cannot listen.
 import { startSandbox } from "../sandbox/server.js";
 import { banner, BASE_PATH, CLI, settingsFrom, usage, UsageError, type SandboxSettings } from "../sandbox/settings.js";
-import { exitWithUsage } from "./lib/cli-flags.js";
-import { stopOnExitRequest } from "./lib/lifetime.js";
+import { exitWithUsage } from "../common/cli-flags.js";
+import { stopOnExitRequest } from "../common/lifetime.js";
 
 let settings: SandboxSettings;
 try {

@@ -1,37 +1,27 @@
 // The typed Konaplate client: one signed call per operation, made with openapi-fetch as its users
 // do (createClient<paths>-style typing, POST with params, body, bodySerializer, parseAs, middleware).
 // The body is serialized once; that exact string is signed, sent and, when encryption is on, wrapped
-// first. The answer is never trusted: redirects are not followed, its size is capped, it is read
-// losslessly, and only well-formed server text is quoted. Documented outcomes are results; anything
-// else throws a typed error.
-import createClient, { type Middleware } from "openapi-fetch";
-import { CODE_MESSAGES, OPERATION, type BankCode, type DocumentedCode } from "../generated/contract.js";
+// first. The answer is never trusted (answer.ts): redirects are not followed, its size is capped, it
+// is read losslessly, and only well-formed server text is quoted. Documented outcomes are results;
+// anything else throws a typed error.
+import createClient from "openapi-fetch";
+import { OPERATION, type BankCode } from "../generated/contract.js";
 import type { components, paths } from "../generated/schema.js";
-import { BodyTooLargeError, DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT, readBoundedText } from "./bounded-body.js";
-import { decryptPayload, encryptPayload, JweAlgorithmError, describeJweHeader } from "./encryption.js";
-import {
-  KonaplateConfigurationError,
-  KonaplateEncryptionError,
-  KonaplateError,
-  KonaplateNetworkError,
-  KonaplateResponseError,
-  KonaplateTimeoutError,
-  KonaplateValidationError,
-  safeErrorCode,
-  safeErrorName,
-  underlyingFailure,
-  type NetworkErrorKind,
-} from "./errors.js";
-import { MAX_JSON_DEPTH, parseJson, stringifyJson } from "./json.js";
+import { answerGuard, readAnswer, transportError, type Call, type VerifyAccountHolderResult } from "./answer.js";
+import { checkBaseUrl, operationUrl } from "./base-url.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, isValidByteCap, MAX_RESPONSE_BYTES_LIMIT } from "./bounded-body.js";
+import { encryptPayload } from "./encryption.js";
+import { KonaplateConfigurationError, KonaplateEncryptionError, KonaplateTimeoutError, KonaplateValidationError, safeErrorName } from "./errors.js";
+import { isJsonObject, stringifyJson } from "./json.js";
 import { signedHeaders, SUPPORTED_TIME_ZONES, type Credentials } from "./signing.js";
-import { documentedStatuses, validateEnvelope, validateRequestBody, validateRequestHeaders, validateResponseHeaders, type Violation } from "./validation.js";
+import { MAX_TIMEOUT_MS } from "./timeout.js";
+import { validateRequestBody, validateRequestHeaders, type Violation } from "./validation.js";
+
+export type { ResponseEnvelope, ResultCode, UndocumentedCode, VerificationFailure, VerificationSuccess, VerifyAccountHolderResult } from "./answer.js";
 
 export const DEFAULT_TIME_ZONE = "KST";
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export { DEFAULT_MAX_RESPONSE_BYTES };
-
-/** The largest timeoutMs: Node's timers turn anything past 2^31-1 ms into 1 ms. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** A zone of `X-KM-Time-Zone`; see SUPPORTED_TIME_ZONES for the ones the kit can compute. */
 export type TimeZone = "KST" | "UTC" | (string & {});
@@ -77,42 +67,6 @@ export interface VerifyAccountHolderInput {
   bankCode: BankCode | (string & {});
   bankAccount: string;
 }
-
-/** A well-formed result code the documentation does not list (`NNN_NNN`). */
-export type UndocumentedCode = `${number}_${number}`;
-export type ResultCode = DocumentedCode | UndocumentedCode;
-
-/** The plain response envelope, read losslessly (an unsafe integer anywhere arrives as a bigint). */
-export interface ResponseEnvelope {
-  response: { code: string; description: string };
-  [field: string]: unknown;
-}
-
-export interface VerificationSuccess {
-  ok: true;
-  status: 200;
-  code: "000_000";
-  description: string;
-  /**
-   * The answer's X-KM-Correlation-Id when it is well formed (the spec's pattern); otherwise (absent
-   * or malformed) the one sent.
-   */
-  correlationId: string;
-  envelope: ResponseEnvelope;
-}
-
-export interface VerificationFailure {
-  ok: false;
-  status: 400;
-  code: ResultCode;
-  /** False for a well-formed code the documentation does not list. */
-  documented: boolean;
-  description: string;
-  correlationId: string;
-  envelope: ResponseEnvelope;
-}
-
-export type VerifyAccountHolderResult = VerificationSuccess | VerificationFailure;
 
 export interface KonaplateClient {
   /** `POST /api/v1/bankaccounts/user/valid`: does the member's name match the account holder's? */
@@ -160,18 +114,10 @@ function checkOptions(options: KonaplateClientOptions, timeZone: string, timeout
   const violations: Violation[] = [];
   const fail = (path: string, rule: string, message: string) => violations.push({ path, rule, message: `${path} ${message}` });
 
-  let baseUrlOk = false;
-  try {
-    const url = new URL(options.baseUrl);
-    baseUrlOk = /^https?:$/.test(url.protocol);
-    if (url.username || url.password) fail("baseUrl", "format", "must not carry user info (credentials travel in headers)");
-    if (options.baseUrl.includes("?") || options.baseUrl.includes("#")) {
-      fail("baseUrl", "format", `must not carry a query or fragment: the operation path ${OPERATION.path} is appended to it`);
-    }
-  } catch {
-    baseUrlOk = false;
-  }
-  if (!baseUrlOk) fail("baseUrl", "format", "must be an http(s) URL");
+  const { faults } = checkBaseUrl(options.baseUrl);
+  if (faults.includes("user-info")) fail("baseUrl", "format", "must not carry user info (credentials travel in headers)");
+  if (faults.includes("query-or-fragment")) fail("baseUrl", "format", `must not carry a query or fragment: the operation path ${OPERATION.path} is appended to it`);
+  if (faults.includes("not-a-url") || faults.includes("not-http")) fail("baseUrl", "format", "must be an http(s) URL");
   for (const key of ["aspId", "accessKey", "secretKey"] as const) {
     if (!nonEmptyString(options[key])) fail(key, "required", "must be a non-empty string");
   }
@@ -215,12 +161,6 @@ function checkOptions(options: KonaplateClientOptions, timeZone: string, timeout
   if (violations.length) throw new KonaplateConfigurationError(violations);
 }
 
-/** The URL every call goes to, for messages: origin and path of baseUrl (which carries no user info, query or fragment) plus the operation path. */
-function operationUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}${OPERATION.path}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Request
 
@@ -241,13 +181,9 @@ function exactUserId(value: unknown): unknown {
   return Number.isInteger(value) ? BigInt(value) : value;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** The plain body to send: input as given (validated unless validate:false), with userId made an exact bigint. */
 function prepareBody(input: VerifyAccountHolderInput, validate: boolean): PlainBody {
-  if (!isObject(input)) {
+  if (!isJsonObject(input)) {
     throw new KonaplateValidationError("invalid-input", [{ path: "(body)", rule: "type", message: "the input must be an object" }]);
   }
   const userId = exactUserId(input.userId);
@@ -273,231 +209,6 @@ async function encrypt(plaintext: string, serverPublicKey: string): Promise<Encr
     const detail = err instanceof TypeError ? err.message : safeErrorName(err);
     throw new KonaplateEncryptionError("encrypt-failed", `the request body could not be encrypted: ${detail}`, undefined, detail);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Transport failures
-
-const NETWORK_KINDS: Record<string, NetworkErrorKind> = {
-  ECONNREFUSED: "refused",
-  ECONNRESET: "reset",
-  EPIPE: "reset",
-  UND_ERR_SOCKET: "reset",
-  UND_ERR_CLOSED: "reset",
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-};
-
-/** Innermost cause message, only when it is a few plain lower-case words (undici's "bad port", "other side closed"). */
-function plainReason(err: unknown): string | undefined {
-  let message: string | undefined;
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) message = e.message;
-  return message && /^[a-z][a-z ]{2,40}$/.test(message) ? message : undefined;
-}
-
-function transportError(err: unknown, signal: AbortSignal, timeoutMs: number, correlationId: string, url: string): KonaplateError {
-  if (err instanceof KonaplateError) return err;
-  if (signal.aborted) return new KonaplateTimeoutError(timeoutMs, correlationId);
-  const raw = underlyingFailure(err).code;
-  const code = safeErrorCode(raw);
-  // Only a known code, a few plain words or the error's class name: a message can carry the URL with
-  // its user info, and a custom fetch can put anything in a message or a code.
-  const cause = code ?? (raw !== undefined ? "an error code the client does not repeat" : (plainReason(err) ?? safeErrorName(err)));
-  return new KonaplateNetworkError((code ? NETWORK_KINDS[code] : undefined) ?? "network", correlationId, cause, url);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Answer
-
-/** The statuses whose envelopes are results (200 and 400); fixed by the spec, so read once. */
-const DOCUMENTED_STATUSES = new Set(documentedStatuses().map(Number));
-
-const describeViolations = (violations: Violation[]) => violations.map((v) => `${v.path} ${v.rule}`).join(", ");
-
-/** The answer's X-KM-Correlation-Id when it matches the spec's pattern; null when absent or malformed. */
-function wellFormedCorrelationId(headers: Headers): string | null {
-  const value = headers.get("x-km-correlation-id");
-  if (value === null || value.length > 64) return null;
-  return validateResponseHeaders(200, headers).some((v) => v.path === "X-KM-Correlation-Id") ? null : value;
-}
-
-/** For messages: a note when the answer carried a correlation id that is not quoted. */
-function correlationNote(headers: Headers, answered = wellFormedCorrelationId(headers)): string {
-  const value = headers.get("x-km-correlation-id");
-  if (value === null || answered !== null) return "";
-  return ` (the answer's X-KM-Correlation-Id is malformed, ${value.length} characters, not quoted; the id sent is named)`;
-}
-
-// Media types named in messages; any other Content-Type is described, since a server can put
-// anything there (an echo of the request's keys included).
-const NAMED_MEDIA_TYPES = new Set([
-  "application/json",
-  "application/problem+json",
-  "application/xml",
-  "application/octet-stream",
-  "application/x-www-form-urlencoded",
-  "application/javascript",
-  "text/html",
-  "text/plain",
-  "text/xml",
-  "text/javascript",
-  "text/css",
-  "multipart/form-data",
-]);
-
-function describeContentType(value: string | null): string {
-  if (value === null) return "no content type";
-  const essence = value.split(";")[0]!.trim().toLowerCase();
-  return NAMED_MEDIA_TYPES.has(essence) ? essence : `a content type the client does not name, ${value.length} characters, not quoted`;
-}
-
-/** Where a redirect pointed, without repeating its Location (it may carry the request's data). */
-function describeLocation(location: string | null, from: string): string {
-  if (location === null) return "without a Location";
-  let target: URL;
-  try {
-    target = new URL(location, from);
-  } catch {
-    return "to a Location that is not a URL";
-  }
-  const source = new URL(from);
-  if (target.origin === source.origin) return "to another path of the same origin";
-  const downgrade = source.protocol === "https:" && target.protocol === "http:" ? ", from https to http" : "";
-  return `to another origin${downgrade}`;
-}
-
-/** A redirect or an undocumented status, decided from the status line alone: the body is not read. */
-function statusError(response: Response, correlationId: string, url: string): KonaplateResponseError {
-  const { status, headers } = response;
-  const note = correlationNote(headers);
-  if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
-    return new KonaplateResponseError(
-      "redirect",
-      status,
-      `HTTP ${status} redirects ${describeLocation(headers.get("location"), url)} (the Location is not repeated); ` +
-        `the client does not follow redirects, so nothing was sent there — check baseUrl${note}`,
-      correlationId,
-      [],
-      url,
-    );
-  }
-  const hint =
-    status === 404
-      ? `; nothing answers at that URL: the client appends the operation path ${OPERATION.path} to baseUrl, so baseUrl ends before it (e.g. https://sandbox.konaplate.com/open-api)`
-      : "";
-  return new KonaplateResponseError("unexpected-status", status, `HTTP ${status} is not a documented status${hint}${note}`, correlationId, [], url);
-}
-
-/** The body as text, at most maxBytes decoded bytes of it; past that a too-large error and the connection is dropped. */
-async function readCapped(response: Response, maxBytes: number, correlationId: string, url: string): Promise<string> {
-  try {
-    return await readBoundedText(response, maxBytes);
-  } catch (err) {
-    if (!(err instanceof BodyTooLargeError)) throw err;
-    throw new KonaplateResponseError(
-      "too-large",
-      response.status,
-      `the answer is larger than maxResponseBytes (${maxBytes} bytes, counted after decompression); reading stopped there${correlationNote(response.headers)}`,
-      correlationId,
-      [],
-      url,
-    );
-  }
-}
-
-/**
- * openapi-fetch middleware for one call. A redirect or an undocumented status is refused from the
- * status line, its body unread. A success body is left to the caller (parseAs "stream" leaves it
- * unread too). An error body (400) is read here, within the cap, because openapi-fetch would read
- * it whole and with JSON.parse, rounding 19-digit integers: the exact text is kept for the call and
- * openapi-fetch gets the same answer with that text as its body.
- */
-function answerGuard(maxBytes: number, sentCorrelationId: string, url: string, keepErrorText: (text: string) => void): Middleware {
-  return {
-    async onResponse({ response }) {
-      if (response.ok && DOCUMENTED_STATUSES.has(response.status)) return undefined;
-      const correlationId = wellFormedCorrelationId(response.headers) ?? sentCorrelationId;
-      if (!DOCUMENTED_STATUSES.has(response.status)) {
-        await response.body?.cancel().catch(() => {});
-        throw statusError(response, correlationId, url);
-      }
-      const text = await readCapped(response, maxBytes, correlationId, url);
-      keepErrorText(text);
-      return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
-    },
-  };
-}
-
-interface ReadContext {
-  sentCorrelationId: string;
-  maxBytes: number;
-  clientPrivateKey: string | undefined;
-  url: string;
-  /** Throws the timeout error once the deadline passed: parsing and decrypting count too. */
-  checkDeadline: () => void;
-}
-
-function parseAnswerJson(text: string, status: number, what: string, correlationId: string, url: string, note: string, contentType: () => string): unknown {
-  try {
-    return parseJson(text);
-  } catch (err) {
-    const deep = err instanceof SyntaxError && err.message.startsWith("JSON nested deeper");
-    const detail = deep ? `${what} nests deeper than ${MAX_JSON_DEPTH} levels` : `${what} is not JSON (${contentType()})`;
-    throw new KonaplateResponseError("non-json", status, `${detail}${note}`, correlationId, [], url);
-  }
-}
-
-async function readAnswer(response: Response, errorText: string | undefined, context: ReadContext): Promise<VerifyAccountHolderResult> {
-  const { status, headers } = response;
-  const { url } = context;
-  const answered = wellFormedCorrelationId(headers);
-  const correlationId = answered ?? context.sentCorrelationId;
-  const text = errorText ?? (await readCapped(response, context.maxBytes, correlationId, url));
-  context.checkDeadline();
-  const note = correlationNote(headers, answered);
-  let body = parseAnswerJson(text, status, "the body", correlationId, url, note, () => describeContentType(headers.get("content-type")));
-  context.checkDeadline();
-  if (isObject(body) && typeof body.encData === "string" && !("response" in body)) {
-    body = await decrypt(body.encData, status, context.clientPrivateKey, correlationId, url);
-    context.checkDeadline();
-  }
-  const violations = validateEnvelope(status, body);
-  if (violations.length) {
-    const missing = !isObject(body) || !("response" in body);
-    throw new KonaplateResponseError(
-      missing ? "missing-envelope" : "invalid-envelope",
-      status,
-      `${missing ? "missing" : "invalid"} response envelope: ${describeViolations(violations)}${note}`,
-      correlationId,
-      violations,
-      url,
-    );
-  }
-  const envelope = body as ResponseEnvelope;
-  const { code, description } = envelope.response;
-  if (status === 200) return { ok: true, status: 200, code: "000_000", description, correlationId, envelope };
-  return { ok: false, status: 400, code: code as ResultCode, documented: code in CODE_MESSAGES, description, correlationId, envelope };
-}
-
-async function decrypt(jwe: string, status: number, clientPrivateKey: string | undefined, correlationId: string, url: string): Promise<unknown> {
-  if (!clientPrivateKey) {
-    throw new KonaplateEncryptionError(
-      "missing-private-key",
-      "the answer is encrypted (encData) but no encryption.clientPrivateKey was given to read it",
-      correlationId,
-    );
-  }
-  let plaintext: string;
-  try {
-    plaintext = await decryptPayload(jwe, clientPrivateKey);
-  } catch (err) {
-    if (err instanceof JweAlgorithmError) {
-      throw new KonaplateEncryptionError("unexpected-algorithm", `the answer is ${err.message}`, correlationId, describeJweHeader(err.header));
-    }
-    const detail = err instanceof TypeError ? err.message : (safeErrorCode(underlyingFailure(err).code) ?? safeErrorName(err));
-    throw new KonaplateEncryptionError("decrypt-failed", `the encrypted answer could not be decrypted: ${detail}`, correlationId, detail);
-  }
-  return parseAnswerJson(plaintext, status, "the decrypted body", correlationId, url, "", () => "decrypted");
 }
 
 /**
@@ -554,11 +265,13 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
     const deadline = performance.now() + timeoutMs;
 
     let errorText: string | undefined;
-    const context: ReadContext = {
+    const call: Call = {
+      url,
       sentCorrelationId: correlationId,
+      timeoutMs,
       maxBytes: maxResponseBytes,
       clientPrivateKey: encryption?.clientPrivateKey,
-      url,
+      signal,
       checkDeadline: () => {
         if (signal.aborted || performance.now() > deadline) throw new KonaplateTimeoutError(timeoutMs, correlationId);
       },
@@ -573,11 +286,11 @@ export function createKonaplateClient(options: KonaplateClientOptions): Konaplat
         // A caller's fetch gets openapi-fetch's Request, which then carries the timeout; our own
         // fetch carries it itself (sendSigned).
         ...(userFetch ? { fetch: userFetch, signal } : { fetch: sendSigned(wire, signal) }),
-        middleware: [answerGuard(maxResponseBytes, correlationId, url, (text) => (errorText = text))],
+        middleware: [answerGuard(call, (text) => (errorText = text))],
       });
-      return await readAnswer(response, errorText, context);
+      return await readAnswer(response, errorText, call);
     } catch (err) {
-      throw transportError(err, signal, timeoutMs, correlationId, url);
+      throw transportError(err, call);
     } finally {
       clearTimeout(timer);
     }

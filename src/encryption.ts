@@ -7,37 +7,33 @@ import { ENCRYPTION } from "../generated/contract.js";
 
 const KEY_ALGORITHM = ENCRYPTION.keyManagement;
 
-type PublicKey = Awaited<ReturnType<typeof importSPKI>>;
-type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
+type Key = Awaited<ReturnType<typeof importSPKI>>;
 
-// Importing a PEM costs far more than encrypting a small body: each key is imported once.
-const publicKeys = new Map<string, Promise<PublicKey>>();
-const privateKeys = new Map<string, Promise<PrivateKey>>();
+// Importing a PEM costs far more than encrypting a small body: each key is imported once. One cache
+// for both kinds, keyed by kind and PEM: a failed import is forgotten, so a corrected key can follow.
+const imported = new Map<string, Promise<Key>>();
 
-/** The server public key (SPKI PEM), imported once; a TypeError naming the option when it is not one. */
-export function publicKey(pem: string): Promise<PublicKey> {
-  let key = publicKeys.get(pem);
+function importedOnce(kind: "public" | "private", pem: string, load: () => Promise<Key>, refusal: string): Promise<Key> {
+  const id = `${kind}\n${pem}`;
+  let key = imported.get(id);
   if (!key) {
-    key = importSPKI(pem, KEY_ALGORITHM).catch(() => {
-      publicKeys.delete(pem);
-      throw new TypeError("encryption.serverPublicKey: not an RSA public key in SPKI PEM form");
+    key = load().catch(() => {
+      imported.delete(id);
+      throw new TypeError(refusal);
     });
-    publicKeys.set(pem, key);
+    imported.set(id, key);
   }
   return key;
 }
 
+/** The server public key (SPKI PEM), imported once; a TypeError naming the option when it is not one. */
+export function publicKey(pem: string): Promise<Key> {
+  return importedOnce("public", pem, () => importSPKI(pem, KEY_ALGORITHM), "encryption.serverPublicKey: not an RSA public key in SPKI PEM form");
+}
+
 /** The client private key (PKCS#8 PEM), imported once; a TypeError naming the option when it is not one. */
-export function privateKey(pem: string): Promise<PrivateKey> {
-  let key = privateKeys.get(pem);
-  if (!key) {
-    key = importPKCS8(pem, KEY_ALGORITHM).catch(() => {
-      privateKeys.delete(pem);
-      throw new TypeError("encryption.clientPrivateKey: not an RSA private key in PKCS#8 PEM form");
-    });
-    privateKeys.set(pem, key);
-  }
-  return key;
+export function privateKey(pem: string): Promise<Key> {
+  return importedOnce("private", pem, () => importPKCS8(pem, KEY_ALGORITHM), "encryption.clientPrivateKey: not an RSA private key in PKCS#8 PEM form");
 }
 
 /** The plaintext JSON body as a JWE compact string, for `{"encData": "<JWE>"}`. */

@@ -34,6 +34,11 @@ export function parseJson(text: string): unknown {
   return parse(text, null, parseNumber);
 }
 
+/** A JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** Like JSON.stringify, but bigints are written as JSON numbers with every digit. */
 export function stringifyJson(value: unknown): string {
   const text = stringify(value);

@@ -1,10 +1,9 @@
-// Validators compiled once from the spec's JSON copy (JSON Schema 2020-12, the dialect of
-// OpenAPI 3.1), shared by the client and the conformance suite.
-import { readFileSync } from "node:fs";
+// Validators compiled once from the spec document (JSON Schema 2020-12, the dialect of OpenAPI 3.1),
+// shared by the client, the conformance suite, the sandbox and the mock.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from "lossless-json";
-import { OPERATION } from "../generated/contract.js";
+import { followRefs, pointerSegment, resolvePointer } from "./json-pointer.js";
+import { OPERATION_POINTER as operationPointer, specDocument } from "./spec-document.js";
 
 /** One broken rule: `path` names the field (`bankAccount`, `response.code`), `rule` the schema keyword. */
 export interface Violation {
@@ -39,14 +38,9 @@ export const SPEC_FORMATS: Readonly<Record<string, (value: string) => boolean>> 
   },
 };
 
-const SPEC_TEXT = readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8");
 const SPEC_ID = "https://konaplate.contract-kit/openapi.json";
-/** For AJV: plain numbers (bounds past 2^53 are rounded here; exactIntegerViolations restores them). */
-const spec = JSON.parse(SPEC_TEXT) as Schema;
-/** The same document with every number kept as written, for exact integer bounds. */
-const exactSpec = parseLossless(SPEC_TEXT) as Schema;
-
-const operationPointer = `#/paths/${OPERATION.path.replace(/~/g, "~0").replace(/\//g, "~1")}/${OPERATION.method.toLowerCase()}`;
+/** Every number as written: AJV gets bounds past 2^53 rounded (see forAjvSchema), exactIntegerViolations the exact ones. */
+const spec = specDocument() as Schema;
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, unicodeRegExp: true });
@@ -54,8 +48,8 @@ addFormats(ajv);
 for (const [name, validate] of Object.entries(SPEC_FORMATS)) ajv.addFormat(name, { type: "string", validate });
 // OpenAPI's annotation keywords and this spec's x- extensions: known words, not typos.
 ajv.addVocabulary(["example", "discriminator", "xml", "externalDocs", ...collectExtensions(spec)]);
-// Only components and paths hold schemas; refs into them are rebased under $defs (see rebaseRefs).
-ajv.addSchema({ $id: SPEC_ID, $defs: rebaseRefs({ components: spec.components, paths: spec.paths }) });
+// Only components and paths hold schemas; refs into them are rebased under $defs (see forAjvSchema).
+ajv.addSchema({ $id: SPEC_ID, $defs: forAjvSchema({ components: spec.components, paths: spec.paths }) });
 
 function collectExtensions(node: unknown, out = new Set<string>()): string[] {
   if (Array.isArray(node)) node.forEach((n) => collectExtensions(n, out));
@@ -68,28 +62,18 @@ function collectExtensions(node: unknown, out = new Set<string>()): string[] {
   return [...out];
 }
 
-// The spec never changes at run time, so each pointer is walked once per document.
-const resolved = new WeakMap<Schema, Map<string, Schema>>();
+// The spec never changes at run time, so each pointer is resolved once.
+const resolved = new Map<string, Schema>();
 
-function resolve(doc: Schema, pointer: string): Schema {
-  let memo = resolved.get(doc);
-  if (!memo) resolved.set(doc, (memo = new Map()));
-  let node = memo.get(pointer);
-  if (!node) memo.set(pointer, (node = walkPointer(doc, pointer)));
-  return node;
-}
-
-function walkPointer(doc: Schema, pointer: string): Schema {
-  let node: unknown = doc;
-  for (const raw of pointer.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    node = (node as Schema | undefined)?.[key];
-    if (node && typeof node === "object" && "$ref" in node && typeof (node as Schema).$ref === "string") {
-      node = resolve(doc, (node as Schema).$ref as string);
-    }
+/** The schema (or other object) at a pointer of the spec, its `$ref` followed. */
+function resolve(pointer: string): Schema {
+  let node = resolved.get(pointer);
+  if (!node) {
+    const found = followRefs(spec, resolvePointer(spec, pointer));
+    if (!found || typeof found !== "object") throw new Error(`spec has nothing at ${pointer}`);
+    resolved.set(pointer, (node = found as Schema));
   }
-  if (!node || typeof node !== "object") throw new Error(`spec has nothing at ${pointer}`);
-  return node as Schema;
+  return node;
 }
 
 interface Compiled {
@@ -102,16 +86,20 @@ const cache = new Map<string, Compiled>();
 function compiled(pointer: string): Compiled {
   let entry = cache.get(pointer);
   if (!entry) {
-    const rebased = rebaseRefs(resolve(spec, pointer));
+    const rebased = forAjvSchema(resolve(pointer));
     entry = { validate: ajv.compile(rebased), pointer };
     cache.set(pointer, entry);
   }
   return entry;
 }
 
-/** The spec's refs (`#/components/...`) pointed at its copy under `$defs` of the added schema. */
-function rebaseRefs(node: unknown): Schema {
+/**
+ * A copy of a part of the spec as AJV reads it: its refs (`#/components/...`) pointed at its copy
+ * under `$defs` of the added schema, and bigints as (rounded) numbers.
+ */
+function forAjvSchema(node: unknown): Schema {
   const walk = (n: unknown): unknown => {
+    if (typeof n === "bigint") return Number(n);
     if (Array.isArray(n)) return n.map(walk);
     if (!n || typeof n !== "object") return n;
     return Object.fromEntries(
@@ -177,7 +165,7 @@ function conditionalBranch(schema: Schema, value: unknown): Schema | undefined {
   return (taken ? schema.then : schema.else) as Schema | undefined;
 }
 
-const boundOf = (b: unknown) => (isLosslessNumber(b) ? BigInt((b as LosslessNumber).value) : typeof b === "number" ? BigInt(b) : null);
+const boundOf = (b: unknown) => (typeof b === "bigint" ? b : typeof b === "number" ? BigInt(b) : null);
 
 // The spec never changes at run time: whether a schema can bound an integer anywhere below it, and
 // the bounds themselves as bigints, are worked out once per schema node.
@@ -200,7 +188,7 @@ function mayBoundIntegers(schema: Schema): boolean {
   if (schema.properties && typeof schema.properties === "object") children.push(...Object.values(schema.properties));
   const answer =
     (schema.type === "integer" && (schema.minimum !== undefined || schema.maximum !== undefined)) ||
-    (typeof schema.$ref === "string" && mayBoundIntegers(resolve(exactSpec, schema.$ref))) ||
+    (typeof schema.$ref === "string" && mayBoundIntegers(resolve(schema.$ref))) ||
     children.some((child) => child !== null && typeof child === "object" && mayBoundIntegers(child as Schema));
   boundsIntegers.set(schema, answer);
   return answer;
@@ -209,7 +197,7 @@ function mayBoundIntegers(schema: Schema): boolean {
 /** Integer bounds compared exactly, for values AJV could only see rounded. */
 function exactIntegerViolations(schema: Schema, value: unknown, path: string): Violation[] {
   if (!mayBoundIntegers(schema)) return [];
-  if (typeof schema.$ref === "string") return exactIntegerViolations(resolve(exactSpec, schema.$ref), value, path);
+  if (typeof schema.$ref === "string") return exactIntegerViolations(resolve(schema.$ref), value, path);
   const out: Violation[] = [];
   for (const part of (schema.allOf as Schema[] | undefined) ?? []) out.push(...exactIntegerViolations(part, value, path));
   const branch = conditionalBranch(schema, value);
@@ -239,7 +227,7 @@ function run(pointer: string, value: unknown): Violation[] {
   // Two schemas that both state a rule (a type in an allOf part and in its base) broke once.
   const violations = found.filter((v, i) => found.findIndex((w) => w.path === v.path && w.rule === v.rule && w.message === v.message) === i);
   // Only where AJV found no fault of its own at that path: a rounded bound check there may be wrong.
-  const exact = exactIntegerViolations(resolve(exactSpec, pointer), value, "");
+  const exact = exactIntegerViolations(resolve(pointer), value, "");
   const seen = new Set(violations.map((v) => `${v.path}|${v.rule}`));
   return [...violations, ...exact.filter((v) => !seen.has(`${v.path}|${v.rule}`))];
 }
@@ -273,7 +261,7 @@ export function isWellFormedCorrelationId(value: string): boolean {
 
 /** Statuses the operation documents. */
 export function documentedStatuses(): string[] {
-  return Object.keys(resolve(spec, `${operationPointer}/responses`));
+  return Object.keys(resolve(`${operationPointer}/responses`));
 }
 
 let documentedStatusSet: Set<string> | undefined;
@@ -308,17 +296,17 @@ function headerSchemas(where: "request" | "response", status?: number): HeaderSc
 
 function readHeaderSchemas(where: "request" | "response", status?: number): HeaderSchema[] {
   if (where === "request") {
-    const params = (resolve(spec, operationPointer).parameters as Schema[]) ?? [];
+    const params = (resolve(operationPointer).parameters as Schema[]) ?? [];
     return params.map((p) => {
       const ref = String(p.$ref);
-      const param = resolve(spec, ref);
+      const param = resolve(ref);
       return { name: String(param.name), required: param.required === true, pointer: `${ref}/schema` };
     });
   }
-  const headers = resolve(spec, `${operationPointer}/responses/${status}`).headers as Record<string, Schema> | undefined;
+  const headers = resolve(`${operationPointer}/responses/${status}`).headers as Record<string, Schema> | undefined;
   return Object.entries(headers ?? {}).map(([name, h]) => {
-    const ref = typeof h.$ref === "string" ? h.$ref : `${operationPointer}/responses/${status}/headers/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    return { name, required: resolve(spec, ref).required === true, pointer: `${ref}/schema` };
+    const ref = typeof h.$ref === "string" ? h.$ref : `${operationPointer}/responses/${status}/headers/${pointerSegment(name)}`;
+    return { name, required: resolve(ref).required === true, pointer: `${ref}/schema` };
   });
 }
 

@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +116,37 @@ describe("report.html of a real run with one case broken", () => {
     const fill = (selector: string) => view.page.locator(selector).first().evaluate((el) => getComputedStyle(el).fill);
     expect(await fill("rect.bar-failed")).not.toBe(await fill("rect.bar-passed"));
     expect(await view.page.locator("svg.latency-chart title").first().textContent()).toMatch(/latency/i);
+  });
+
+  it("copies the failed case's reproduce command with its Copy button: the page's one script, allowed by its hash", async () => {
+    const command = report.cases.find((c) => c.id === BROKEN_CASE)!.reproduce!;
+    expect(command).toMatch(/^npx --no-install konaplate-conformance --only 002_003 --target /);
+    const row = view.page.locator(`tr[data-case-id="${BROKEN_CASE}"]`);
+    const field = row.locator("input.reproduce-command");
+    expect(await field.inputValue()).toBe(command);
+    expect(await field.evaluate((el) => (el as HTMLInputElement).readOnly)).toBe(true);
+    await view.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const button = row.locator("button.copy");
+    // Shown by the script: a refused script would leave it hidden.
+    await expect.poll(() => button.isVisible()).toBe(true);
+    await button.click();
+    await expect.poll(() => button.innerText()).toBe("Copied");
+    expect(await view.page.evaluate(() => navigator.clipboard.readText())).toBe(command);
+    expect(await view.page.locator("button.copy").count()).toBe(1);
+    expect(await view.page.locator("dd.reproduce-note").innerText()).toContain("KONAPLATE_ACCESS_KEY, KONAPLATE_SECRET_KEY");
+  });
+
+  it("without script, the command is still there to select, and no dead button shows", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(join(dir, "report", "report.html")).href);
+      const row = page.locator(`tr[data-case-id="${BROKEN_CASE}"]`);
+      expect(await row.locator("input.reproduce-command").isVisible()).toBe(true);
+      expect(await row.locator("button.copy").isVisible()).toBe(false);
+    } finally {
+      await context.close();
+    }
   });
 
   it("fetched nothing from the network", () => {

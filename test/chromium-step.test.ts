@@ -13,10 +13,15 @@ const STEP = join(ROOT, "scripts/ensure-chromium.sh");
 const tmp = mkdtempSync(join(tmpdir(), "konaplate-chromium-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+// As user nobody the script is handed over as text and run from "/": a checkout under a folder only
+// root may enter (root's home, a `mktemp -d` folder) is neither readable nor enterable for nobody,
+// and that must not decide the test.
 function step(args: string[], env: NodeJS.ProcessEnv, asNobody = false): Promise<{ code: number; stderr: string }> {
-  const command = asNobody ? ["setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "bash", STEP, ...args]] : ["bash", [STEP, ...args]];
+  const [file, argv, cwd] = asNobody
+    ? ["setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", readFileSync(STEP, "utf8"), STEP, ...args], "/"]
+    : ["bash", [STEP, ...args], undefined];
   return new Promise((resolve) => {
-    execFile(command[0] as string, command[1] as string[], { env, timeout: 20_000 }, (err, _stdout, stderr) => {
+    execFile(file, argv, { env, cwd, timeout: 20_000 }, (err, _stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stderr });
     });
   });

@@ -1,4 +1,4 @@
-// The one flag parser every command uses (scripts/lib/cli-flags.ts), its declarations for the
+// The one flag parser every command uses (common/cli-flags.ts), its declarations for the
 // conformance CLI, and the commands as real processes: mock, proxy, bench and conformance answer
 // --help with exit 0 and every mistake with exit 2 and a message naming the flag and the rule.
 import { execFile } from "node:child_process";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CASE_IDS } from "../generated/contract.js";
 import { caseListing, MAX_TIMEOUT_MS, parseArgs, usage } from "../conformance/config.js";
-import { choiceFlag, defineCli, integerFlag, listFlag, portFlag, UsageError, wrapList } from "../scripts/lib/cli-flags.js";
+import { choiceFlag, defineCli, integerFlag, listFlag, portFlag, UsageError, wrapList } from "../common/cli-flags.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TSX = join(ROOT, "node_modules/tsx/dist/cli.mjs");

@@ -1,7 +1,7 @@
 // A suite that cannot fail is worthless: against servers that each break one rule, the run must
 // exit 1, name the case and the failing check, say exactly what it saw, and still write every report.
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../scripts/lib/prism.js";
+import { freePort } from "../mock/prism.js";
 import type { CaseReport, Report } from "../conformance/report.js";
 import { removeRunDirs, runCli, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
 import { startAnswerFault, startTransportFault, type AnswerFault, type TestServer, type TransportFault } from "./support/fault-servers.js";

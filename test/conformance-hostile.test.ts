@@ -181,6 +181,45 @@ describe("item 6: a server echoing the request in any spelling leaks nothing int
   });
 });
 
+describe("a server quoting the credentials it received (token, access key, JWE) in its answers", () => {
+  /** Every spelling of a value this server writes: as sent, URL-encoded, base64, and base64 of a quote of it. */
+  const spellings = (value: string) => [value, encodeURIComponent(value), b64(value), b64url(`received "${value}"`)];
+
+  it("leaves no token, HMAC or access key it echoed in any report or output, for any case of a full run", async () => {
+    const tokens: string[] = [];
+    const server = await startEchoingServer((_raw, req) => {
+      const token = String(req.headers["x-km-tran-token"] ?? "");
+      const key = String(req.headers["x-km-access-key"] ?? "");
+      tokens.push(token);
+      const hmac = token.split(":")[2] ?? "";
+      const quoted = [...spellings(token), ...spellings(key), hmac, `${hmac.slice(0, 22)} ${hmac.slice(22)}`].join(" | ");
+      return { status: 400, body: `{"response":{"code":"999_400","description":${JSON.stringify(`refused: token ${quoted}`)}}}` };
+    });
+    const run = await against(server, ["--concurrency", "16"]);
+    expect(tokens.filter((t) => /^KMV1:[0-9]{17}:/.test(t)).length).toBeGreaterThan(40);
+    const forms = tokens.flatMap((t) => [...spellings(t), t.split(":")[2] ?? ""]).filter((f) => f.length >= 16);
+    expectAbsent(run, [...forms, ...spellings(TEST_ENV.KONAPLATE_ACCESS_KEY)]);
+    // Masked, not dropped: the description says something was there (in place, or whole where an encoded spelling cannot be half-masked).
+    const description = (caseOf(run, "002_003").observed.body as { response: { description: string } }).response.description;
+    expect(description === ENCODED_MARKER || description.includes("[redacted]")).toBe(true);
+  });
+
+  it("leaves no JWE it was sent (or a part of one) in any report, in encrypted mode", async () => {
+    const serverKeys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    const jwes: string[] = [];
+    const server = await startEchoingServer((raw) => {
+      const jwe = (JSON.parse(raw) as { encData: string }).encData;
+      jwes.push(jwe);
+      const ciphertext = jwe.split(".")[3]!;
+      return { status: 400, body: `{"response":{"code":"999_400","description":${JSON.stringify(`cannot read ${jwe}; ciphertext ${encodeURIComponent(ciphertext)} ${b64(jwe)}`)}}}` };
+    });
+    const env = { ...TEST_ENV, KONAPLATE_CRYPTO_KEY_ID: "0123456789abcdef0123456789abcdef", KONAPLATE_SERVER_PUBLIC_KEY: serverKeys.publicKey };
+    const run = await against(server, ["--kind", "documented"], env);
+    expect(jwes).toHaveLength(CASE_IDS.length);
+    expectAbsent(run, jwes.flatMap((j) => [j, j.split(".")[3]!, b64(j).slice(0, 60)]));
+  });
+});
+
 describe("item 7: big answers", () => {
   it("four 25 MB answers (one a gzip bomb): capped, memory bounded, reports small, the other cases' verdicts unchanged", async () => {
     const big = ["success", "002_002", "002_005"];

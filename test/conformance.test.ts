@@ -11,11 +11,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_IDS } from "../generated/contract.js";
 import { readCaseOverrides, selectCases, UsageError } from "../conformance/catalog.js";
-import { MOCK_CREDENTIALS, parseArgs } from "../conformance/config.js";
+import { MOCK_CREDENTIALS } from "../common/credentials.js";
+import { parseArgs } from "../conformance/config.js";
 import { selectRun } from "../conformance/selection.js";
 import { isRefusalCase } from "../conformance/kinds/refusal.js";
 import { otherOfSameShape } from "../conformance/refusal/request.js";
-import { maskAccount, maskBirthDate, maskName, Scrubber } from "../conformance/masking.js";
+import { maskAccount, maskBirthDate, maskName } from "../common/personal-masks.js";
+import { Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";
 import { operationUrl } from "../conformance/runner.js";
 import type { Report } from "../conformance/report.js";
@@ -69,7 +71,9 @@ describe("against the embedded Prism mock (no --target)", () => {
 
   it("writes report.json of the exact published shape, junit.xml and report.html", () => {
     const report = run.report!;
-    expect(Object.keys(report)).toEqual(["target", "startedAt", "durationMs", "summary", "cases"]);
+    expect(Object.keys(report)).toEqual(["target", "startedAt", "durationMs", "summary", "reproduceEnvironment", "cases"]);
+    // The embedded mock reads no credential: its reproduce commands need no variable.
+    expect(report.reproduceEnvironment).toEqual([]);
     expect(report.target).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/);
     expect(new Date(report.startedAt).toISOString()).toBe(report.startedAt);
     for (const c of report.cases.filter((x) => x.kind === "documented")) {
@@ -89,6 +93,17 @@ describe("against the embedded Prism mock (no --target)", () => {
     expect(run.files["junit.xml"]).toContain(`<skipped message="${escapeXmlAttribute(skipped.reason!)}"/>`);
     expect(run.files["junit.xml"]).toContain('name="002_003 400 - ');
     expect(run.files["report.html"]).toContain("<html");
+  });
+
+  it("gives each case with a warning, and only those, a reproduce command, shown in junit.xml's output", () => {
+    const warned = run.report!.cases.filter((c) => c.checks.some((k) => !k.ok && k.severity === "warning"));
+    expect(warned.length).toBeGreaterThan(0);
+    expect(run.report!.cases.filter((c) => c.reproduce !== undefined)).toEqual(warned);
+    for (const c of warned) {
+      // Called in-process, not by npm: the installed command's form; the mock needs no --target.
+      expect(c.reproduce).toBe(`npx --no-install konaplate-conformance --only ${c.id} --report-dir ${run.dir}/reproduce`);
+      expect(run.files["junit.xml"]).toContain(`reproduce: ${c.reproduce}\nRun a reproduce command from the folder this run was started in.</system-out>`);
+    }
   });
 
   it("is echoed the correlation id by the kit's mock (Prism alone answers its example's)", () => {

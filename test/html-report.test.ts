@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CASES } from "../generated/contract.js";
-import { renderHtmlReport } from "../conformance/reporters/html.js";
+import { createHash } from "node:crypto";
+import { CONTENT_SECURITY_POLICY, renderHtmlReport } from "../conformance/reporters/html.js";
 import { tickStep } from "../conformance/reporters/latency-chart.js";
 import { BROKEN_CASE, HOSTILE_MESSAGE, RAW_ACCESS_KEY, RAW_TRAN_TOKEN, sampleReport } from "./support/sample-report.js";
 
@@ -81,7 +82,8 @@ describe("renderHtmlReport", () => {
     const rest = html.split(target).join("");
     expect(rest).not.toMatch(/https?:\/\//i);
     expect(rest).not.toMatch(/<(script|link|img|iframe|object|embed)\b|@import|url\(|\bsrc=|\bhref=/i);
-    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-`);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-[A-Za-z0-9+/]{43}='$/);
   });
 
   it("draws one labelled latency bar per case, failed bars apart, with an accessible title and description", () => {
@@ -105,6 +107,41 @@ describe("renderHtmlReport", () => {
     const html = renderHtmlReport(report);
     expect(html).toContain("&#34;userId&#34;:9999999999999999999");
     expect(html).toContain("&#34;userId&#34;:1000000001");
+  });
+
+  it("gives a failed case its reproduce command in a read-only field, escaped, and one script the policy allows by its hash", () => {
+    const report = sampleReport();
+    const broken = report.cases.find((c) => c.id === BROKEN_CASE)!;
+    broken.reproduce = `npx konaplate-conformance --only 002_003 --cases 'qa/it'\\''s "cases".json' --report-dir '<out>/reproduce'`;
+    report.reproduceEnvironment = ["KONAPLATE_ASP_ID", "KONAPLATE_SECRET_KEY"];
+    const html = renderHtmlReport(report);
+    expect(rowFor(html, BROKEN_CASE)).toContain(
+      `<input class="reproduce-command" type="text" readonly spellcheck="false" value="npx konaplate-conformance --only 002_003 --cases &#39;qa/it&#39;\\&#39;&#39;s &#34;cases&#34;.json&#39; --report-dir &#39;&#60;out&#62;/reproduce&#39;" title="npx konaplate-conformance --only 002_003 --cases &#39;qa/it&#39;\\&#39;&#39;s &#34;cases&#34;.json&#39; --report-dir &#39;&#60;out&#62;/reproduce&#39;">`,
+    );
+    expect(rowFor(html, BROKEN_CASE)).toContain(`<button type="button" class="copy" hidden>Copy</button>`);
+    expect(html.match(/class="reproduce-command"/g)).toHaveLength(1);
+    expect(html).toContain("with KONAPLATE_ASP_ID, KONAPLATE_SECRET_KEY set as they were");
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(1);
+    const hash = createHash("sha256").update(scripts[0]!).digest("base64");
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'"`);
+    // Without a command there is nothing to copy: no script at all.
+    expect(renderHtmlReport(sampleReport())).not.toContain("<script");
+  });
+
+  it("shows the response-time limit beside every time, marks the answers over it, counts them and draws the limit", () => {
+    const report = { ...sampleReport(), maxResponseTimeMs: 100 };
+    const html = renderHtmlReport(report);
+    const over = report.cases.filter((c) => c.observed.durationMs > 100);
+    expect(over.length).toBeGreaterThan(0);
+    expect(over.length).toBeLessThan(report.cases.length);
+    for (const c of report.cases) {
+      const cell = `<td class="time">${Math.round(c.observed.durationMs)} ms <span class="limit${c.observed.durationMs > 100 ? " over" : ""}">(max 100)</span></td>`;
+      expect(rowFor(html, c.id)).toContain(cell);
+    }
+    expect(html).toContain(`<span class="response-time-limit">100 ms per answer</span> (<code>--max-response-time</code>): ${over.length} cases over`);
+    expect(html).toMatch(/<line class="limit" x1="[\d.]+"[^>]*><title>limit: 100 ms \(--max-response-time\)<\/title><\/line>/);
+    expect(renderHtmlReport(sampleReport())).not.toContain('class="limit');
   });
 
   it("renders an empty run without failing", () => {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { launcherChain } from "../scripts/lib/lifetime.js";
+import { launcherChain } from "../common/lifetime.js";
 import { killMarked, MARKER_VARIABLE, newMarker, processesWithMarker } from "./support/processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

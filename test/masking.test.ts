@@ -1,7 +1,9 @@
 // The masking component alone: every spelling of a sent value a server might echo, each masked in
 // place or its whole string replaced by the marker, and nothing else touched.
 import { describe, expect, it } from "vitest";
-import { ENCODED_MARKER, escapeControls, MAX_REPORT_STRING, REDACTED, Scrubber } from "../conformance/masking.js";
+import { escapeControls } from "../common/control-chars.js";
+import { REDACTED } from "../common/secret-headers.js";
+import { ENCODED_MARKER, MAX_REPORT_STRING, Scrubber } from "../conformance/masking.js";
 
 const ACCESS_KEY = "AKLEAKCANARY0000000000000000000000000042";
 const SECRET_KEY = "SKLEAKCANARY-secret-9f8e7d6c5b4a";
@@ -178,5 +180,29 @@ describe("escapeControls", () => {
     expect(single).toBe("\\u001B[2J\\u001B]0;title\\u0007\\r\\n13 passed\\u009B31m\\u202E\\u2066");
     expect(escapeControls(hostile, true)).toContain("\n13 passed");
     expect(escapeControls(single)).toBe(single);
+  });
+});
+
+describe("Scrubber.learn: secrets made while a run goes on", () => {
+  const token = (n: number) => `KMV1:2026120310000${String(n).padStart(4, "0")}:${Buffer.from(`hmac-${n}-`.padEnd(32, "x")).toString("base64")}`;
+
+  it("redacts a learned value from then on, in place or in any spelling, however many were learned", () => {
+    const scrub = new Scrubber(["AK00000000000000000000000000000000000001"]);
+    // Seen before the values existed: nothing to mask, and remembered as such.
+    expect(scrub.text("refused: no token")).toBe("refused: no token");
+    const tokens = Array.from({ length: 40 }, (_, i) => token(i));
+    scrub.learn(tokens);
+    for (const i of [0, 17, 39]) {
+      expect(scrub.text(`refused: token ${tokens[i]} is wrong`)).toBe("refused: token [redacted] is wrong");
+      expect(scrub.text(`refused: ${encodeURIComponent(tokens[i]!)}`)).toBe("refused: [redacted]");
+      expect(scrub.text(`refused: ${Buffer.from(`got ${tokens[i]}`).toString("base64")}`)).toBe(ENCODED_MARKER);
+    }
+    expect(scrub.text("refused: no token")).toBe("refused: no token");
+  });
+
+  it("ignores values too short to tell apart from other text", () => {
+    const scrub = new Scrubber([]);
+    scrub.learn(["short", "KST"]);
+    expect(scrub.text("short KST")).toBe("short KST");
   });
 });

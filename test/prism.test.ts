@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { CASES } from "../generated/contract.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
-import { freePort, startPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { freePort, startPrism, type PrismHandle } from "../mock/prism.js";
 import { DEFAULT_PORT, DEFAULT_PROXY_PORT } from "../scripts/lib/prism-script.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
 import { removeRunDirs, runCli } from "./support/conformance-run.js";

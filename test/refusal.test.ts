@@ -383,6 +383,7 @@ describe("encrypted mode and --help", () => {
       credentials: { accessKey: CREDS.accessKey, aspId: CREDS.aspId },
       serverPrivateKeyPem: pem(serverKeys.privateKey, "pkcs8"),
       clientPublicKeyPem: pem(clientKeys.publicKey, "spki"),
+      cryptoKeyId: "0123456789abcdef0123456789abcdef",
     });
     try {
       const env = {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASES, OPERATION } from "../generated/contract.js";
-import { PLACEHOLDER_CREDENTIALS } from "../sandbox/settings.js";
+import { PLACEHOLDER_CREDENTIALS } from "../common/credentials.js";
 import { outcomeTable } from "../sandbox/outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
 import { checkContentType, checkToken } from "../sandbox/request-checks.js";
@@ -149,6 +149,9 @@ describe("npm run sandbox: the command", () => {
       [["--prot", "4020"], "sandbox: unknown flag --prot"],
       [["--max-clock-skew", "-5"], "sandbox: --max-clock-skew needs a value"],
       [["--max-clock-skew=-5"], "sandbox: --max-clock-skew must be a whole number from 0 of seconds"],
+      [["--crypto-key-id", "0123456789abcdef0123456789abcdef"], "sandbox: --crypto-key-id needs encryption on: give --server-private-key and --client-public-key as well"],
+      [["--server-private-key", "server.pem"], "sandbox: encryption is incomplete: give --client-public-key (or KONAPLATE_CLIENT_PUBLIC_KEY) as well"],
+      [["--server-private-key", "package.json", "--client-public-key", "package.json"], "sandbox: --server-private-key: package.json holds no PEM block"],
     ];
     // Started together: each is a whole tsx start-up.
     const runs = cases.map(([args]) => sandboxProcess(args));
@@ -295,13 +298,37 @@ describe("the client and the conformance suite against the sandbox", () => {
     expect(acceptanceOf(run).filter((c) => !c.checks.every((k) => k.ok)).map((c) => c.id)).toEqual([]);
   });
 
-  it("npm run conformance in encrypted mode passes every case against the encrypting sandbox", async () => {
+  it("npm run conformance in encrypted mode passes every case against the encrypting sandbox, refuse:crypto:* included", async () => {
     const run = await runCli(["--target", encryptedUrl], { ...TEST_ENV, ...suiteEncryptionEnv });
     expect(run.report!.cases.filter((c) => c.status !== "passed").map((c) => c.id)).toEqual([]);
     expect(run.code).toBe(0);
     expect(documentedOf(run)).toHaveLength(CASES.length);
     expect(documentedOf(run).every((c) => c.checks.every((k) => k.ok))).toBe(true);
     expect(acceptanceOf(run).filter((c) => !c.checks.every((k) => k.ok)).map((c) => c.id)).toEqual([]);
+    expect(run.report!.cases.filter((c) => c.id.startsWith("refuse:crypto:"))).toHaveLength(9);
+    expect(run.report!.summary.warned).toBe(0);
+  });
+
+  it("started with --crypto-key-id, --server-private-key and --client-public-key alone, it is the same encrypting reference", async () => {
+    const serverKeyFile = join(dir, "server.pem");
+    const clientKeyFile = join(dir, "client-public-flag.pem");
+    writeFileSync(serverKeyFile, serverKeys.privateKey);
+    writeFileSync(clientKeyFile, clientKeys.publicKey);
+    const flagged = sandboxProcess(["--port", "0", "--crypto-key-id", CRYPTO_KEY_ID, "--server-private-key", serverKeyFile, "--client-public-key", clientKeyFile], TEST_ENV);
+    try {
+      const url = await listening(flagged);
+      expect(flagged.output()).toContain("encryption: on; X-KM-Crypto-Key-Id must be the configured key id (not shown)");
+      const run = await runCli(["--target", url, "--only", "refuse:crypto:*,success,002_003"], { ...TEST_ENV, ...suiteEncryptionEnv });
+      expect(run.report!.cases.filter((c) => c.status !== "passed").map((c) => c.id)).toEqual([]);
+      expect(run.report!.cases.map((c) => c.id).filter((id) => !id.startsWith("refuse:crypto:"))).toEqual(["success", "002_003"]);
+      expect(run.report!.cases).toHaveLength(2 + 9);
+      expect(run.code).toBe(0);
+      expect(flagged.output()).toMatch(/refused jwe-decrypt/);
+      expect(flagged.output() + flagged.errors()).not.toContain("PRIVATE KEY");
+    } finally {
+      flagged.child.kill("SIGTERM");
+      await flagged.exited;
+    }
   });
 
   // The refusal cases (conformance/refusal/) break one rule each; the sandbox must refuse every one.
@@ -399,6 +426,27 @@ describe("the client and the conformance suite against the sandbox", () => {
       expectRefusal(await send(encryptedUrl, { body: wrapped, edit: (h) => (h["X-KM-Crypto-Key-Id"] = otherId) }), 400, "crypto-key-id", "KONAPLATE_CRYPTO_KEY_ID");
       const forOtherKey = stringifyJson({ encData: await encryptPayload(body, rsaKeyPair().publicKey) });
       expectRefusal(await send(encryptedUrl, { body: forOtherKey, edit: (h) => (h["X-KM-Crypto-Key-Id"] = CRYPTO_KEY_ID) }), 400, "jwe-decrypt", "RSA-OAEP-256");
+    });
+
+    it("a plain body under a key id, encData that is no JWE, another algorithm: each in its own words", async () => {
+      const withKeyId = (h: Record<string, string>) => (h["X-KM-Crypto-Key-Id"] = CRYPTO_KEY_ID);
+      expectRefusal(await send(encryptedUrl, { edit: withKeyId }), 400, "body-not-encrypted", "X-KM-Crypto-Key-Id announces an encrypted body, but the body is plain JSON");
+      // Also where no keys are configured: the header says the body is encrypted, and it is not.
+      expectRefusal(await send(plainUrl, { edit: withKeyId }), 400, "body-not-encrypted");
+      const jwe = await encryptPayload(body, serverKeys.publicKey);
+      const parts = jwe.split(".");
+      for (const [encData, words] of [
+        ["", "encData is empty"],
+        [parts.slice(0, 4).join("."), "encData has 4 parts separated by dots; a JWE compact serialization has 5"],
+        [[...parts.slice(0, 4), `${parts[4]}==`].join("."), "encData's authentication tag is not base64url"],
+      ] as const) {
+        expectRefusal(await send(encryptedUrl, { body: stringifyJson({ encData }), edit: withKeyId }), 400, "jwe-format", words, "expected JWE compact, RSA-OAEP-256");
+      }
+      const { CompactEncrypt, importSPKI } = await import("jose");
+      for (const [alg, enc] of [["RSA-OAEP", "A128GCM"], ["RSA-OAEP-256", "A256GCM"]] as const) {
+        const other = await new CompactEncrypt(new TextEncoder().encode(body)).setProtectedHeader({ alg, enc }).encrypt(await importSPKI(serverKeys.publicKey, alg));
+        expectRefusal(await send(encryptedUrl, { body: stringifyJson({ encData: other }), edit: withKeyId }), 400, "jwe-algorithm", `encrypted with alg ${alg}, enc ${enc}; expected alg RSA-OAEP-256, enc A128GCM`);
+      }
     });
 
     it("a body past the size cap gets 413", async () => {

@@ -2,7 +2,7 @@
 // that rule, never as mismatches with the other form (Prism validates with AJV, draft-07).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASES, OPERATION } from "../generated/contract.js";
-import { startPrism, type PrismHandle } from "../scripts/lib/prism.js";
+import { startPrism, type PrismHandle } from "../mock/prism.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, type Credentials } from "../src/signing.js";
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { BANK_CODES, BANKS, CASE_IDS, CASES, CODE_MESSAGES, DOCUMENTED_CODES, USER_ID_RANGE } from "../generated/contract.js";
 import { buildModel } from "../scripts/lib/contract-model.js";
 import { renderOutputs } from "../scripts/lib/render.js";
-import { readSpec, ROOT, resolvePointer, type JsonObject } from "../scripts/lib/spec-source.js";
+import { ROOT } from "../common/package-files.js";
+import { readSpec, resolvePointer, type JsonObject } from "../scripts/lib/spec-source.js";
 import {
   schemaPointers,
   validateEnvelope,

@@ -5,7 +5,7 @@
 import { stringifyJson } from "../../src/json.js";
 import { signedHeaders, type Credentials } from "../../src/signing.js";
 import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
-import { personalMask } from "../masking.js";
+import { personalMask } from "../../common/personal-masks.js";
 import type { NotDerived } from "../refusal/catalog.js";
 import { baseHeaders, editHeaders, findHeader, type RefusalPlan } from "../refusal/request.js";
 import { documentJudge, kitJudge, type RuleJudge } from "../refusal/rule-judge.js";

@@ -3,7 +3,7 @@
 // same seed gives the same bodies (and body n is the same whatever N). Every body is judged by the
 // kit's validator before it is used: a value the spec refuses is never sent as an acceptance case.
 import fc from "fast-check";
-import { personalMask } from "../masking.js";
+import { personalMask } from "../../common/personal-masks.js";
 import type { FieldRules, Schema } from "../refusal/spec-rules.js";
 
 /** fast-check's seeds are 32-bit integers. */

@@ -3,15 +3,15 @@
 // codes the spec ties to breaking a rule (`x-konaplate-violates`), which a request keeping that rule
 // must never get. Nothing here is a hand table: a code added to the spec's examples is accepted.
 import { OPERATION } from "../../generated/contract.js";
-import { resolveRef, type SpecDocument } from "../refusal/spec-rules.js";
+import { followRefs } from "../../src/json-pointer.js";
+import type { SpecDocument } from "../refusal/spec-rules.js";
 
 type Node = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Node => v !== null && typeof v === "object" && !Array.isArray(v);
 const deref = (doc: SpecDocument, node: unknown): Node => {
-  let current = node;
-  for (let depth = 0; isObject(current) && typeof current.$ref === "string" && depth < 32; depth++) current = resolveRef(doc, current.$ref);
-  return isObject(current) ? current : {};
+  const target = followRefs(doc, node);
+  return isObject(target) ? target : {};
 };
 
 /** Each documented status with the codes its examples document (`200` → 000_000; `400` → 002_001 …). */

@@ -18,6 +18,8 @@ export interface CheckRun {
   mock: boolean;
   /** --strict: a case of the kit's own reading (warningOnly) is judged like any other. */
   strict?: boolean;
+  /** --max-response-time, in ms: turns on the run-wide check response-time. */
+  maxResponseTimeMs?: number | undefined;
 }
 
 export interface CheckContext {
@@ -28,17 +30,21 @@ export interface CheckContext {
   /** The request's headers as sent. */
   sentHeaders: Readonly<Record<string, string>>;
   sentCorrelationId: string | undefined;
+  /** The request's body was `{"encData"}` (BuiltRequest.jwe). */
+  sentEncrypted: boolean;
   run: CheckRun;
 }
 
 interface CheckBase {
   readonly name: string;
-  /** For this case; a case of the kit's own reading (warningOnly) makes every check a warning unless --strict. */
-  severity(kase: ConformanceCase): Severity;
+  /** For this case in this run; a case of the kit's own reading (warningOnly) makes every check a warning unless --strict. */
+  severity(kase: ConformanceCase, run: CheckRun): Severity;
   /** A run-wide check is judged on every case of every kind while the run turns it on. */
   readonly everyCase?: (run: CheckRun) => boolean;
   /** It says why a body was not read as JSON, so the checks that needed one need not say it again. */
   readonly reportsUnreadBody?: boolean;
+  /** A limit the user set (not the contract's rule): a case of the kit's own reading does not soften it to a warning. */
+  readonly userLimit?: boolean;
 }
 
 /**

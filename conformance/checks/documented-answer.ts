@@ -1,18 +1,13 @@
 // The checks of an answer whose outcome the spec documents exactly: its status, its framing
 // (content type, JSON), its envelope against the response schema and its headers. Each message says
 // exactly what was seen.
+import { isJsonMediaType } from "../../common/media-type.js";
 import { documentedStatuses, validateEnvelope, validateResponseBody, validateResponseHeaders } from "../../src/validation.js";
 import type { JsonBody } from "../answer.js";
 import { alwaysError, type Check, type Verdict } from "./check.js";
 
 const pass = (message: string): Verdict => ({ ok: true, message });
 const fail = (message: string): Verdict => ({ ok: false, message });
-
-function isJsonMediaType(contentType: string): boolean {
-  const [mediaType, ...params] = contentType.split(";").map((s) => s.trim());
-  if (mediaType?.toLowerCase() !== "application/json") return false;
-  return params.every((p) => p === "" || /^charset=("?)utf-8\1$/i.test(p));
-}
 
 export const status: Check = {
   name: "status",
@@ -31,7 +26,7 @@ export const contentType: Check = {
   run({ exchange }) {
     const value = exchange.headers.get("content-type");
     if (value === null) return fail("expected application/json, got no Content-Type header");
-    if (isJsonMediaType(value)) return pass(value);
+    if (isJsonMediaType(value, "exact")) return pass(value);
     return fail(`expected application/json, got ${value}${/^application\/json\s*;/i.test(value) ? " (JSON is UTF-8: only charset=utf-8 may be declared)" : ""}`);
   },
 };

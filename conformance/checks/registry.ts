@@ -10,7 +10,9 @@ import { alwaysError, type Check, type CheckContext, type CheckRun, type Severit
 import { code } from "./code.js";
 import { correlationEcho } from "./correlation.js";
 import { bodyParses, bodySchema, contentType, responseHeaders, status } from "./documented-answer.js";
+import { encryptedAnswer } from "./encrypted-answer.js";
 import { notSuccess, refused } from "./refusal.js";
+import { responseTime } from "./response-time.js";
 
 /** Whether the request got an answer at all; judged from the exchange itself, first on every case. */
 export const ANSWERED = "answered";
@@ -24,7 +26,7 @@ export function registerCheck(check: Check): () => void {
   return () => registry.delete(check.name);
 }
 
-for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, accepted, documentedOutcome]) registerCheck(check);
+for (const check of [status, contentType, bodyParses, bodySchema, code, responseHeaders, correlationEcho, refused, notSuccess, responseTime, encryptedAnswer, accepted, documentedOutcome]) registerCheck(check);
 
 export function checkNamed(name: string): Check {
   const check = registry.get(name);
@@ -44,7 +46,8 @@ export function checkNamesFor(kindChecks: readonly string[], run: CheckRun): str
   return [ANSWERED, ...checksFor(kindChecks, run).map((c) => c.name)];
 }
 
-const severityOf = (kase: ConformanceCase, run: CheckRun, severity: (kase: ConformanceCase) => Severity): Severity => (kase.warningOnly && !run.strict ? "warning" : severity(kase));
+const severityOf = (kase: ConformanceCase, run: CheckRun, { severity, userLimit }: Pick<Check, "severity" | "userLimit">): Severity =>
+  kase.warningOnly && !run.strict && !userLimit ? "warning" : severity(kase, run);
 
 export interface Judged {
   kase: ConformanceCase;
@@ -55,25 +58,27 @@ export interface Judged {
   body?: ParsedBody | undefined;
   sentHeaders: Readonly<Record<string, string>>;
   sentCorrelationId: string | undefined;
+  /** The request's body was `{"encData"}`; default false. */
+  sentEncrypted?: boolean;
   run: CheckRun;
 }
 
 /** Every check of the case for one exchange, always all of them, in order. */
-export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, run }: Judged): CheckResult[] {
+export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, sentEncrypted = false, run }: Judged): CheckResult[] {
   const checks = checksFor(names, run);
   const result = (name: string, ok: boolean, message: string, severity: Severity): CheckResult => ({ name, ok, message, severity });
-  const answeredSeverity = severityOf(kase, run, alwaysError);
+  const answeredSeverity = severityOf(kase, run, { severity: alwaysError });
   if (!exchange.answered) {
-    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c.severity)))];
+    return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c)))];
   }
   const read: ParsedBody = body ?? { ok: false, reason: "body not read" };
   // Where a body-parses check says why the body was not read, the checks that needed it need not.
   const unread = read.ok ? "" : checks.some((c) => c.reportsUnreadBody) ? "not checked: body did not parse" : `not checked: body did not parse (${read.reason})`;
-  const context: CheckContext = { kase, exchange, body: read, sentHeaders, sentCorrelationId, run };
+  const context: CheckContext = { kase, exchange, body: read, sentHeaders, sentCorrelationId, sentEncrypted, run };
   return [
     result(ANSWERED, true, `answered in ${Math.round(exchange.durationMs)} ms`, answeredSeverity),
     ...checks.map((c) => {
-      const severity = severityOf(kase, run, c.severity);
+      const severity = severityOf(kase, run, c);
       if (c.needs !== "json") return { name: c.name, ...c.run(context), severity };
       if (!read.ok) return result(c.name, false, unread, severity);
       return { name: c.name, ...c.run({ ...context, body: read }), severity };

@@ -26,13 +26,15 @@ export const documentedKind: CaseKind<DocumentedCase> = {
     // Stringified once: the token is computed over exactly the bytes that go on the wire.
     let wire = stringifyJson(kase.request.body);
     let signing = credentials;
+    let jwe: string | undefined;
     if (encryption) {
-      wire = stringifyJson({ encData: await encryptPayload(wire, encryption.serverPublicKey) });
+      jwe = await encryptPayload(wire, encryption.serverPublicKey);
+      wire = stringifyJson({ encData: jwe });
       signing = { ...credentials, cryptoKeyId: encryption.cryptoKeyId };
     }
     const base: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json", ...signedHeaders(signing, wire) };
     if (mock) base.Prefer = `code=${kase.expected.status}, example=${kase.id}`;
-    return { headers: mergeHeaders(base, kase.request.headers), wire };
+    return { headers: mergeHeaders(base, kase.request.headers), wire, ...(jwe !== undefined ? { jwe } : {}) };
   },
   requestBody: (kase) => kase.request.body,
 };

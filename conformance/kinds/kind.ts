@@ -3,7 +3,6 @@
 // them) and says how its cases read in a report. The runner and the reporters ask a case's kind;
 // they know no kind by name, so a new kind is one module and one line in registry.ts.
 import type { Credentials } from "../../src/signing.js";
-import type { CaseOverride } from "../catalog.js";
 import type { PersonalValue } from "../masking.js";
 import type { CaseReport } from "../report.js";
 
@@ -73,6 +72,18 @@ export interface BuiltRequest {
   headers: Record<string, string>;
   /** The exact bytes sent (the token is computed over them, unless the token is what a case breaks). */
   wire: string;
+  /**
+   * The encData string the body carries (a JWE, or what a case made of one), when it carries one:
+   * its answer is judged as the answer to an encrypted request, and reports must mask the string
+   * like a token.
+   */
+  jwe?: string;
+}
+
+/** A case's overrides from a `--cases` file: body fields merged over the default body, headers over the default headers. */
+export interface CaseOverride {
+  body?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 /** What deriving a kind's cases may use. */

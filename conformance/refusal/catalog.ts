@@ -5,12 +5,13 @@
 import { stringifyJson } from "../../src/json.js";
 import type { ConformanceCase } from "../kinds/kind.js";
 import type { Credentials } from "../../src/signing.js";
+import { cryptoRefusals } from "./crypto.js";
 import { documentJudge, kitJudge, type RuleJudge } from "./rule-judge.js";
 import { baseHeaders, editHeaders, tokenTimeMismatch, type RefusalPlan } from "./request.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource, type SpecDocument, type ValueRules } from "./spec-rules.js";
 import { applyEdit, candidateEdits, describeEdit, editsFor, type ValueEdit } from "./value-edits.js";
 
-export type RefusalGroup = "header" | "body" | "auth" | "time";
+export type RefusalGroup = "header" | "body" | "auth" | "time" | "crypto";
 
 export interface RefusalCase extends ConformanceCase {
   kind: "refusal";
@@ -53,6 +54,7 @@ export interface DeriveOptions {
   baseBody: Record<string, unknown>;
   overrideHeaders?: Record<string, string>;
   credentials: Credentials;
+  /** The run encrypts: headers are judged with a key id, and the refuse:crypto:* cases are made. */
   encrypted?: boolean;
 }
 
@@ -63,6 +65,7 @@ const TOKEN_TIME_SHIFT_MS = 61 * 1000;
 const MOCK_NO_HMAC = "the embedded Prism mock checks shapes, not the HMAC token: it cannot tell a wrong token from a right one";
 const MOCK_NO_CREDENTIALS = "the embedded Prism mock holds no credentials: any value of a valid shape is as good as another";
 const MOCK_NO_CLOCK = "the embedded Prism mock keeps no request-time window";
+const MOCK_NO_DECRYPTION = "the embedded Prism mock cannot decrypt: it cannot tell a broken JWE or key id from a good one";
 
 const ruleDetail = (schema: Record<string, unknown>, rule: string): string => {
   const v = schema[rule];
@@ -260,6 +263,11 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   cases.push(auth("refuse:auth:asp-id", "X-KM-User-AspId of a valid shape, but not the provider's", headerSource("X-KM-User-AspId"), { kind: "credential", header: "X-KM-User-AspId" }, "X-KM-User-AspId:credential", MOCK_NO_CREDENTIALS));
   cases.push(auth("refuse:time:hour-old", "X-KM-Tran-Time an hour old (undocumented window)", "kit", { kind: "clock", shiftMs: -CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time"));
   cases.push(auth("refuse:time:hour-ahead", "X-KM-Tran-Time an hour in the future (undocumented window)", "kit", { kind: "clock", shiftMs: CLOCK_SHIFT_MS }, "X-KM-Tran-Time:window", MOCK_NO_CLOCK, "time"));
+
+  // Encryption, only when the run encrypts: it needs the server's public key and the key id.
+  if (options.encrypted) {
+    for (const c of cryptoRefusals(rules)) cases.push(auth(c.id, c.title, c.source, { kind: "crypto", fault: c.fault }, c.breaks, MOCK_NO_DECRYPTION, "crypto"));
+  }
   return { cases, notDerived };
 }
 

@@ -4,6 +4,7 @@
 import { encryptPayload } from "../../src/encryption.js";
 import { stringifyJson } from "../../src/json.js";
 import { signedHeaders, wallClock17, type Credentials } from "../../src/signing.js";
+import { cryptoBody, KEY_ID_HEADER, type CryptoFault } from "./crypto.js";
 import { applyEdit, type ValueEdit } from "./value-edits.js";
 
 export type RefusalPlan =
@@ -22,7 +23,9 @@ export type RefusalPlan =
   /** A credential header with another value of the same shape. */
   | { kind: "credential"; header: string }
   /** Every time header (and the token's time) as if sent at another moment. */
-  | { kind: "clock"; shiftMs: number };
+  | { kind: "clock"; shiftMs: number }
+  /** The body's encryption wrong in one way (crypto.ts); only in an encrypted run. */
+  | { kind: "crypto"; fault: CryptoFault };
 
 export interface RefusalRequestInput {
   plan: RefusalPlan;
@@ -42,6 +45,8 @@ export interface BuiltRequest {
   wire: string;
   /** The plain body as meant (for masking and the report); the raw text for wire cases. */
   body: unknown;
+  /** The encData string the body carries, when it carries one. */
+  jwe?: string;
 }
 
 const TOKEN = /^(KMV1:)([0-9]{17})(:.*)$/s;
@@ -107,10 +112,21 @@ export function otherBody(wire: string): string {
   return wire.slice(0, i) + String((Number(wire[i]) + 1) % 10) + wire.slice(i + 1);
 }
 
-async function wireOf(plain: unknown, context: SigningContext): Promise<string> {
+async function wireOf(plain: unknown, context: SigningContext): Promise<{ wire: string; jwe?: string }> {
   const text = stringifyJson(plain);
-  if (!context.encryption) return text;
-  return stringifyJson({ encData: await encryptPayload(text, context.encryption.serverPublicKey) });
+  if (!context.encryption) return { wire: text };
+  const jwe = await encryptPayload(text, context.encryption.serverPublicKey);
+  return { wire: stringifyJson({ encData: jwe }), jwe };
+}
+
+/** A crypto case: its body as crypto.ts makes it, signed as sent, the key id header left out or changed where the case says. */
+async function buildCryptoRequest(fault: CryptoFault, input: RefusalRequestInput, context: SigningContext): Promise<BuiltRequest> {
+  if (!context.encryption) throw new Error("a refuse:crypto case needs encryption configured (the server's public key and the key id)");
+  const { wire, jwe } = await cryptoBody(fault, stringifyJson(input.baseBody), context.encryption.serverPublicKey);
+  const headers = baseHeaders(context, wire, input.overrideHeaders);
+  if (fault.kind === "no-key-id") setHeader(headers, KEY_ID_HEADER, undefined);
+  if (fault.kind === "unknown-key-id") setHeader(headers, KEY_ID_HEADER, otherOfSameShape(get(headers, KEY_ID_HEADER) ?? context.encryption.cryptoKeyId));
+  return { headers, wire, body: input.baseBody, ...(jwe !== undefined ? { jwe } : {}) };
 }
 
 /** The headers of the base request for a given wire text, before any edit. */
@@ -136,35 +152,37 @@ export async function buildRefusalRequest(input: RefusalRequestInput, context: S
   if (plan.kind === "wire") {
     return { headers: baseHeaders(context, plan.wire, input.overrideHeaders), wire: plan.wire, body: plan.wire };
   }
-  const wire = await wireOf(plain, context);
+  if (plan.kind === "crypto") return buildCryptoRequest(plan.fault, input, context);
+  const { wire, jwe } = await wireOf(plain, context);
+  const sent = (headers: Record<string, string>): BuiltRequest => ({ headers, wire, body: plain, ...(jwe !== undefined ? { jwe } : {}) });
   const now = new Date();
   switch (plan.kind) {
     case "body":
-      return { headers: baseHeaders(context, wire, input.overrideHeaders), wire, body: plain };
+      return sent(baseHeaders(context, wire, input.overrideHeaders));
     case "header":
-      return { headers: editHeaders(baseHeaders(context, wire, input.overrideHeaders, now), plan.header, plan.edit, example), wire, body: plain };
+      return sent(editHeaders(baseHeaders(context, wire, input.overrideHeaders, now), plan.header, plan.edit, example));
     case "content-type": {
       const headers = baseHeaders(context, wire, input.overrideHeaders);
       setHeader(headers, "Content-Type", plan.contentType);
-      return { headers, wire, body: plain };
+      return sent(headers);
     }
     case "wrong-secret":
-      return { headers: baseHeaders(context, wire, input.overrideHeaders, now, `${context.credentials.secretKey}-not-the-secret`), wire, body: plain };
+      return sent(baseHeaders(context, wire, input.overrideHeaders, now, `${context.credentials.secretKey}-not-the-secret`));
     case "body-changed":
-      return { headers: baseHeaders(context, wire, input.overrideHeaders, now, context.credentials.secretKey, otherBody(wire)), wire, body: plain };
+      return sent(baseHeaders(context, wire, input.overrideHeaders, now, context.credentials.secretKey, otherBody(wire)));
     case "token-time": {
       const headers = baseHeaders(context, wire, input.overrideHeaders, now);
       const token = get(headers, "X-KM-Tran-Token") ?? "";
       const shifted = wallClock17(new Date(now.getTime() + plan.shiftMs), context.credentials.timeZone);
       setHeader(headers, "X-KM-Tran-Token", token.replace(TOKEN, (_, head: string, _time: string, tail: string) => `${head}${shifted}${tail}`));
-      return { headers, wire, body: plain };
+      return sent(headers);
     }
     case "credential": {
       const headers = baseHeaders(context, wire, input.overrideHeaders, now);
       setHeader(headers, plan.header, otherOfSameShape(get(headers, plan.header) ?? ""));
-      return { headers, wire, body: plain };
+      return sent(headers);
     }
     case "clock":
-      return { headers: baseHeaders(context, wire, input.overrideHeaders, new Date(now.getTime() + plan.shiftMs)), wire, body: plain };
+      return sent(baseHeaders(context, wire, input.overrideHeaders, new Date(now.getTime() + plan.shiftMs)));
   }
 }

@@ -1,12 +1,12 @@
 // What a request must obey, read from an OpenAPI document: every request header with its rules,
 // every body field with its rules, and the codes the spec names for a broken rule. Refusal cases are
 // derived from this, never from a hand list: a rule added to the spec adds its case.
-import { readFileSync } from "node:fs";
 import { OPERATION } from "../../generated/contract.js";
-import { parseJson } from "../../src/json.js";
+import { followRefs } from "../../src/json-pointer.js";
+import { specDocument, type SpecDocument } from "../../src/spec-document.js";
 
 export type Schema = Record<string, unknown>;
-export type SpecDocument = Record<string, unknown>;
+export type { SpecDocument };
 
 /** Keywords that describe or structure a schema but are no rule a value can break. */
 const NOT_RULES = new Set([
@@ -54,6 +54,17 @@ export interface FieldRules extends ValueRules {
   required: boolean;
 }
 
+/** The body's encrypted form (`{"encData": "<JWE>"}`): what the refuse:crypto:* cases break. */
+export interface EncryptionRules {
+  /** The encrypted form's source (its schema's `x-konaplate-source`): the algorithms, the recipient key, the integrity. */
+  source: RuleSource;
+  /** `x-konaplate-encryption`: the key wrap and content encryption the platform uses. */
+  keyManagement: string;
+  contentEncryption: string;
+  /** encData's own rules (`pattern`: a JWE compact serialization), each with its source. */
+  encData: ValueRules;
+}
+
 export interface SpecRules {
   headers: HeaderRules[];
   /** Rules of the body as a whole (e.g. `type: object`). */
@@ -61,28 +72,15 @@ export interface SpecRules {
   fields: FieldRules[];
   /** `<field>:<rule>` → the result code the spec names for it (from `x-konaplate-violates` examples). */
   codes: Map<string, string>;
+  /** The encrypted form of the body; undefined when the spec has none. */
+  encryption?: EncryptionRules;
 }
 
 const isObject = (v: unknown): v is Schema => v !== null && typeof v === "object" && !Array.isArray(v);
 
-export function resolveRef(doc: SpecDocument, ref: string): unknown {
-  if (!ref.startsWith("#/")) throw new Error(`only local refs are supported, got ${ref}`);
-  let node: unknown = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) throw new Error(`unresolved $ref ${ref}`);
-    node = node[key];
-  }
-  return node;
-}
-
 function deref(doc: SpecDocument, node: unknown): Schema {
-  let current = node;
-  for (let depth = 0; isObject(current) && typeof current.$ref === "string"; depth++) {
-    if (depth > 32) throw new Error("$ref chain too deep");
-    current = resolveRef(doc, current.$ref);
-  }
-  return isObject(current) ? current : {};
+  const target = followRefs(doc, node);
+  return isObject(target) ? target : {};
 }
 
 /** Every local $ref replaced by its target (the spec has no recursive schema), allOf merged in. */
@@ -141,23 +139,46 @@ function operationOf(doc: SpecDocument): Schema {
   return operation;
 }
 
-/**
- * The plain (unencrypted) form of the request body: the object schema among the body's
- * alternatives (oneOf/anyOf/if-then-else) that is not the `{"encData"}` wrapper.
- */
-function plainBodySchema(doc: SpecDocument, node: unknown, depth = 0): Schema | undefined {
+/** The first object schema among a body's alternatives (oneOf/anyOf/if-then-else) that `is` picks. */
+function bodyForm(doc: SpecDocument, node: unknown, is: (schema: Schema, properties: Schema) => boolean, depth = 0): Schema | undefined {
   if (depth > 8) return undefined;
   const schema = deref(doc, node);
-  const props = isObject(schema.properties) ? schema.properties : undefined;
-  if (props && !("encData" in props)) return schema;
+  if (isObject(schema.properties) && is(schema, schema.properties)) return schema;
   for (const key of ["oneOf", "anyOf", "then", "else"]) {
     const alternatives = schema[key];
     for (const alternative of Array.isArray(alternatives) ? alternatives : alternatives === undefined ? [] : [alternatives]) {
-      const found = plainBodySchema(doc, alternative, depth + 1);
+      const found = bodyForm(doc, alternative, is, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+/** The plain (unencrypted) form of the request body: the object schema that is not the `{"encData"}` wrapper. */
+const plainBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (_, properties) => !("encData" in properties));
+
+/** The encrypted form: the `{"encData"}` schema that says how it is encrypted (`x-konaplate-encryption`). */
+const encryptedBodySchema = (doc: SpecDocument, node: unknown) => bodyForm(doc, node, (schema, properties) => "encData" in properties && isObject(schema["x-konaplate-encryption"]));
+
+function readEncryptionRules(doc: SpecDocument, node: unknown): EncryptionRules | undefined {
+  const schema = encryptedBodySchema(doc, node);
+  if (!schema) return undefined;
+  const where = "the encrypted request body";
+  const algorithms = schema["x-konaplate-encryption"] as Schema;
+  const name = (key: string) => {
+    const v = algorithms[key];
+    if (typeof v !== "string") throw new Error(`${where}: x-konaplate-encryption.${key} must be an algorithm name`);
+    return v;
+  };
+  const source = sourceMark(schema, where) ?? DEFAULT_SOURCE;
+  const encDataSchema = flatten(doc, (schema.properties as Schema).encData);
+  const rules = rulesOf(encDataSchema);
+  return {
+    source,
+    keyManagement: name("keyManagement"),
+    contentEncryption: name("contentEncryption"),
+    encData: { schema: encDataSchema, rules, sources: sourcesOf(encDataSchema, rules, "field encData", source) },
+  };
 }
 
 /** Reads every rule of the operation's request from a spec document (a parsed copy of openapi.yaml). */
@@ -202,13 +223,9 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
     }
   }
   const bodyRules = bodySchema.type === undefined ? [] : ["type"];
-  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes };
+  const encryption = readEncryptionRules(doc, media.schema);
+  return { headers, body: { schema: { type: bodySchema.type }, rules: bodyRules, sources: sourcesOf({}, bodyRules, "request body") }, fields, codes, ...(encryption ? { encryption } : {}) };
 }
-
-let kitDocument: SpecDocument | undefined;
 
 /** The kit's own spec (generated/openapi.json, the exact copy of spec/openapi.yaml), numbers lossless. */
-export function kitSpecDocument(): SpecDocument {
-  kitDocument ??= parseJson(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8")) as SpecDocument;
-  return kitDocument;
-}
+export const kitSpecDocument = specDocument;

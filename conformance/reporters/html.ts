@@ -1,13 +1,17 @@
-// report.html — one self-contained page (inline CSS and SVG, no script, nothing fetched) rendered
-// from the same Report object as report.json, so the two can never disagree.
+// report.html — one self-contained page (inline CSS and SVG, nothing fetched) rendered from the same
+// Report object as report.json, so the two can never disagree. Its one script copies a reproduce
+// command; the policy allows that script by its hash and nothing else, and without it the command
+// is still there to select.
 // The runner masks personal data before the report exists; this renderer does not re-mask, but it
 // never prints credential headers even if a caller forgot to drop them.
+import { createHash } from "node:crypto";
 import { stringifyJson } from "../../src/json.js";
-import { isSecretHeader, REDACTED } from "../masking.js";
+import { isSecretHeader, REDACTED } from "../../common/secret-headers.js";
 import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
 import { groupsOf, presentationOf, type KindGroup } from "./kinds.js";
 import { renderLatencyChart } from "./latency-chart.js";
+import { reproduceNote } from "./reproduce-note.js";
 
 export { REDACTED };
 
@@ -53,7 +57,33 @@ details h4 { margin: .5rem 0 .2rem; font-size: .9rem; }
 .latency-chart .axis { stroke: #5b6570; }
 .latency-chart .bar-passed { fill: var(--pass); }
 .latency-chart .bar-failed { fill: var(--fail); }
+.latency-chart .limit { stroke: var(--fail); stroke-width: 2; stroke-dasharray: 5 4; }
+.limit { color: #5b6570; }
+.limit.over { color: var(--fail); font-weight: 700; }
+div.reproduce { display: flex; gap: .4rem; align-items: center; margin: .35rem 0; }
+div.reproduce label { display: flex; gap: .4rem; align-items: center; flex: 1; font-weight: 600; }
+input.reproduce-command { flex: 1; min-width: 12rem; font: 12.5px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; padding: .2rem .3rem; border: 1px solid var(--line); background: #fff; }
 `;
+
+/**
+ * Copies a reproduce command: shows each Copy button (hidden for a reader without script, who
+ * selects the command in its field instead) and writes the field's text to the clipboard.
+ */
+const COPY_SCRIPT = `for (const button of document.querySelectorAll("button.copy")) {
+  const field = button.parentElement.querySelector("input");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    field.focus();
+    field.select();
+    const said = (ok) => { button.textContent = ok ? "Copied" : "Press Ctrl+C"; };
+    const fallback = () => said(document.execCommand("copy"));
+    if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(() => said(true), fallback);
+    else fallback();
+  });
+}`;
+
+/** The page's policy: nothing loads, inline styles apply, and only the copy script runs (by its hash). */
+export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash("sha256").update(COPY_SCRIPT).digest("base64")}'`;
 
 const formatMs = (ms: number) => `${Math.round(ms)} ms`;
 const formatDuration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : formatMs(ms));
@@ -108,7 +138,23 @@ function renderExchange(c: CaseReport): string {
 
 const VERDICTS = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
 
-function renderRow(c: CaseReport): string {
+/** The command that reruns the case alone, in a field to select or copy. */
+function renderReproduce(c: CaseReport): string {
+  if (!c.reproduce) return "";
+  return (
+    `<div class="reproduce"><label>reproduce <input class="reproduce-command" type="text" readonly spellcheck="false" value="${escapeHtml(c.reproduce)}" title="${escapeHtml(c.reproduce)}"></label>` +
+    `<button type="button" class="copy" hidden>Copy</button></div>`
+  );
+}
+
+/** The case's time, and the limit beside it when the run had one (marked when the answer went over). */
+function renderTime(c: CaseReport, limit: number | undefined): string {
+  if (c.status === "skipped") return "—";
+  if (limit === undefined) return formatMs(c.observed.durationMs);
+  return `${formatMs(c.observed.durationMs)} <span class="limit${c.observed.durationMs > limit ? " over" : ""}">(max ${limit})</span>`;
+}
+
+function renderRow(c: CaseReport, limit: number | undefined): string {
   const presentation = presentationOf(c.kind);
   const statusDiffers = !presentation.statusAsExpected(c);
   const codeDiffers = c.expected.code !== null && c.observed.code !== c.expected.code;
@@ -121,14 +167,14 @@ function renderRow(c: CaseReport): string {
   const detail =
     c.status === "skipped"
       ? `<span class="skip-reason">skipped: ${escapeHtml(c.reason ?? "not judged")}</span>${breaks}`
-      : `${breaks}${renderChecks(c.checks)}${renderExchange(c)}`;
+      : `${breaks}${renderChecks(c.checks)}${renderReproduce(c)}${renderExchange(c)}`;
   return [
     `<tr class="case ${c.status}" data-case-id="${escapeHtml(c.id)}" data-status="${c.status}">`,
     `<td class="id"><code>${escapeHtml(c.id)}</code></td>`,
     `<td lang="ko">${escapeHtml(c.title)}</td>`,
     `<td class="expected">${expected}</td>`,
     `<td class="observed">${observed}</td>`,
-    `<td class="time">${c.status === "skipped" ? "—" : formatMs(c.observed.durationMs)}</td>`,
+    `<td class="time">${renderTime(c, limit)}</td>`,
     `<td class="verdict">${VERDICTS[c.status]}</td>`,
     `<td class="checks-cell">${detail}</td>`,
     `</tr>`,
@@ -151,12 +197,26 @@ export function pageTitle(report: Report): string {
   return `Konaplate conformance — ${report.summary.passed} passed, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
-function renderSection({ kind, presentation: { section }, cases }: KindGroup): string {
+/** The response-time limit and how many answers went over it, when the run had one. */
+function limitSummary(report: Report): string {
+  const limit = report.maxResponseTimeMs;
+  if (limit === undefined) return "";
+  const over = report.cases.filter((c) => c.status !== "skipped" && c.observed.durationMs > limit).length;
+  return `<dt>Response time limit</dt><dd><span class="response-time-limit">${limit} ms per answer</span> (<code>--max-response-time</code>): ${over} case${over === 1 ? "" : "s"} over</dd>\n`;
+}
+
+/** How a reproduce command is used, once, when a case has one. */
+function reproduceSummary(report: Report): string {
+  if (!report.cases.some((c) => c.reproduce)) return "";
+  return `<dt>Reproduce</dt><dd class="reproduce-note">Each failed case and each case with warnings has a command that reruns it alone. ${escapeHtml(reproduceNote(report))}</dd>\n`;
+}
+
+function renderSection({ kind, presentation: { section }, cases }: KindGroup, limit: number | undefined): string {
   return `<h2 id="${escapeHtml(section.id)}">${escapeHtml(section.heading)}</h2>
 ${section.note ? `<p class="kind-note">${escapeHtml(section.note)}</p>\n` : ""}<table class="cases" data-kind="${escapeHtml(kind)}">
 <thead><tr><th>Case</th><th>Title</th><th>Expected</th><th>Observed</th><th>Time</th><th>Verdict</th><th>Checks</th></tr></thead>
 <tbody>
-${cases.map(renderRow).join("\n")}
+${cases.map((c) => renderRow(c, limit)).join("\n")}
 </tbody>
 </table>`;
 }
@@ -169,7 +229,7 @@ export function renderHtmlReport(report: Report): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>${escapeHtml(pageTitle(report))}</title>
 <style>${STYLE}</style>
 </head>
@@ -180,11 +240,11 @@ export function renderHtmlReport(report: Report): string {
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
 <dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedCount(report) ? ` <span class="count-warned">(${warnedCount(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
-${warningSummary(report)}${report.fuzz ? `<dt>Fuzz</dt><dd>${report.fuzz.count} random valid bodies, seed <code class="fuzz-seed">${report.fuzz.seed}</code> (<code>--fuzz ${report.fuzz.count} --seed ${report.fuzz.seed}</code> draws the same bodies)</dd>\n` : ""}</dl>
+${warningSummary(report)}${limitSummary(report)}${report.fuzz ? `<dt>Fuzz</dt><dd>${report.fuzz.count} random valid bodies, seed <code class="fuzz-seed">${report.fuzz.seed}</code> (<code>--fuzz ${report.fuzz.count} --seed ${report.fuzz.seed}</code> draws the same bodies)</dd>\n` : ""}${reproduceSummary(report)}</dl>
 <h2>Latency</h2>
-${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"))}
-${groupsOf(report, true).map(renderSection).join("\n")}
-</body>
+${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"), report.maxResponseTimeMs)}
+${groupsOf(report, true).map((group) => renderSection(group, report.maxResponseTimeMs)).join("\n")}
+${report.cases.some((c) => c.reproduce) ? `<script>${COPY_SCRIPT}</script>\n` : ""}</body>
 </html>
 `;
 }

@@ -1,6 +1,7 @@
 // junit.xml: one testcase per case, so CI systems show conformance failures like test failures.
 import { warningsOf, type CaseReport, type Report } from "../report.js";
 import { groupsOf } from "./kinds.js";
+import { reproduceNote } from "./reproduce-note.js";
 
 
 // Characters XML 1.0 does not allow at all, even escaped (a server may answer with anything).
@@ -18,30 +19,36 @@ export function escapeXmlAttribute(value: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-function failureOf(c: CaseReport): string {
+/** The case's reproduce command and where to run it, as lines of a failure or an output. */
+const reproduceLines = (c: CaseReport, report: Report): string[] => (c.reproduce ? [`reproduce: ${c.reproduce}`, reproduceNote(report)] : []);
+
+function failureOf(c: CaseReport, report: Report): string {
   const failed = c.checks.filter((check) => !check.ok && check.severity !== "warning");
   const summary = failed.map((check) => `${check.name}: ${check.message}`).join("; ");
   const detail = [
     `expected: status ${c.expected.status}, code ${c.expected.code ?? "(any well-formed code)"}`,
     `observed: status ${c.observed.status ?? "(no answer)"}, code ${c.observed.code ?? "(none)"}`,
     ...failed.map((check) => `${check.name}: ${check.message}`),
+    ...reproduceLines(c, report),
   ].join("\n");
   return `      <failure type="conformance" message="${escapeXmlAttribute(summary)}">${escapeXml(detail)}</failure>\n`;
 }
 
-function warningOutput(c: CaseReport): string {
+function warningOutput(c: CaseReport, report: Report): string {
   const warnings = warningsOf(c.checks);
   if (!warnings.length) return "";
-  return `      <system-out>${escapeXml(warnings.map((w) => `warning ${w.name}: ${w.message}`).join("\n"))}</system-out>\n`;
+  // A failed case's command is in its failure already.
+  const lines = [...warnings.map((w) => `warning ${w.name}: ${w.message}`), ...(c.status === "failed" ? [] : reproduceLines(c, report))];
+  return `      <system-out>${escapeXml(lines.join("\n"))}</system-out>\n`;
 }
 
 function skippedOf(c: CaseReport): string {
   return `      <skipped message="${escapeXmlAttribute(c.reason ?? "not judged")}"/>\n`;
 }
 
-function testcase(c: CaseReport, classname: string): string {
+function testcase(c: CaseReport, classname: string, report: Report): string {
   const open = `    <testcase classname="${classname}" name="${escapeXmlAttribute(`${c.id} ${c.title}`)}" time="${seconds(c.observed.durationMs)}"`;
-  const inner = (c.status === "failed" ? failureOf(c) : c.status === "skipped" ? skippedOf(c) : "") + warningOutput(c);
+  const inner = (c.status === "failed" ? failureOf(c, report) : c.status === "skipped" ? skippedOf(c) : "") + warningOutput(c, report);
   return inner ? `${open}>\n${inner}    </testcase>\n` : `${open}/>\n`;
 }
 
@@ -59,8 +66,11 @@ export function renderJunitReport(report: Report): string {
         `  <testsuite name="${classname}" tests="${cases.length}" failures="${count("failed")}" errors="0" skipped="${count("skipped")}" time="${cases.length === report.cases.length ? time : suiteTime}" timestamp="${escapeXml(report.startedAt)}">\n` +
         `    <properties>\n      <property name="target" value="${escapeXmlAttribute(report.target)}"/>\n      <property name="kind" value="${escapeXmlAttribute(kind)}"/>\n` +
         // Warnings never fail a testcase; CI shows how many cases had one.
-        `      <property name="cases-with-warnings" value="${cases.filter((c) => warningsOf(c.checks).length).length}"/>\n    </properties>\n` +
-        cases.map((c) => testcase(c, classname)).join("") +
+        `      <property name="cases-with-warnings" value="${cases.filter((c) => warningsOf(c.checks).length).length}"/>\n` +
+        // The limit beside the cases' times (check response-time).
+        (report.maxResponseTimeMs === undefined ? "" : `      <property name="max-response-time-ms" value="${report.maxResponseTimeMs}"/>\n`) +
+        `    </properties>\n` +
+        cases.map((c) => testcase(c, classname, report)).join("") +
         `  </testsuite>\n`
       );
     })

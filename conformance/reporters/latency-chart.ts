@@ -22,10 +22,12 @@ export function tickStep(max: number): number {
 
 const ms = (value: number) => (value >= 100 || Number.isInteger(value) ? Math.round(value).toString() : value.toFixed(1));
 
-export function renderLatencyChart(cases: readonly CaseReport[]): string {
+/** `limitMs` (--max-response-time) is drawn as a dashed line across the bars. */
+export function renderLatencyChart(cases: readonly CaseReport[], limitMs?: number): string {
   const longest = Math.max(0, ...cases.map((c) => c.observed.durationMs));
-  const step = tickStep(longest);
-  const axisMax = Math.max(step, Math.ceil(longest / step) * step);
+  const reach = Math.max(longest, limitMs ?? 0);
+  const step = tickStep(reach);
+  const axisMax = Math.max(step, Math.ceil(reach / step) * step);
   const x = (value: number) => LABEL_WIDTH + (Math.max(0, value) / axisMax) * PLOT_WIDTH;
   const plotBottom = TOP + cases.length * (BAR_HEIGHT + BAR_GAP);
   const width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH;
@@ -54,17 +56,25 @@ export function renderLatencyChart(cases: readonly CaseReport[]): string {
     );
   }
 
+  const limit =
+    limitMs === undefined
+      ? []
+      : [
+          `<line class="limit" x1="${x(limitMs).toFixed(1)}" y1="${TOP - 6}" x2="${x(limitMs).toFixed(1)}" y2="${plotBottom}"><title>limit: ${ms(limitMs)} ms (--max-response-time)</title></line>`,
+        ];
   const description =
     `Horizontal bar chart of the response time of each of ${cases.length} cases in milliseconds; ` +
-    `${failed} failed case${failed === 1 ? "" : "s"} drawn in red, passed cases in green. Longest: ${ms(longest)} ms.`;
+    `${failed} failed case${failed === 1 ? "" : "s"} drawn in red, passed cases in green. Longest: ${ms(longest)} ms.` +
+    (limitMs === undefined ? "" : ` A dashed line marks the limit of ${ms(limitMs)} ms.`);
   return [
     `<svg class="latency-chart" role="img" aria-labelledby="latency-title latency-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
     `<title id="latency-title">Latency per case (ms)</title>`,
     `<desc id="latency-desc">${escapeHtml(description)}</desc>`,
-    `<text class="chart-heading" x="${LABEL_WIDTH}" y="16">Latency per case</text>`,
+    `<text class="chart-heading" x="${LABEL_WIDTH}" y="16">Latency per case${limitMs === undefined ? "" : ` (dashed line: the limit, ${ms(limitMs)} ms)`}</text>`,
     ...ticks,
     `<line class="axis" x1="${LABEL_WIDTH}" y1="${plotBottom}" x2="${LABEL_WIDTH + PLOT_WIDTH}" y2="${plotBottom}"/>`,
     ...bars,
+    ...limit,
     `<text class="axis-title" x="${LABEL_WIDTH + PLOT_WIDTH / 2}" y="${plotBottom + 34}" text-anchor="middle">time (ms)</text>`,
     `</svg>`,
   ].join("\n");

@@ -1,8 +1,9 @@
 // The run as a person reads it on stdout: a table, the failed checks under it, and a last line
 // `N passed, M failed` that scripts may grep.
-import { escapeControls } from "../masking.js";
+import { escapeControls } from "../../common/control-chars.js";
 import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { groupsOf, presentationOf } from "./kinds.js";
+import { reproduceNote } from "./reproduce-note.js";
 
 // The report reaching here is already sanitised; escaping again (idempotent) keeps every printed
 // line one line even for a report built elsewhere: no server text may move the cursor or start a line.
@@ -44,12 +45,17 @@ export function warningLines(report: Report): string[] {
   return lines.map((line) => oneLine(line));
 }
 
-/** A case's failed errors; "not checked" follows from an earlier failure and is left to report.json, unless it is all there is. */
+/** A case's failed errors; "not checked" follows from an earlier failure and is left to report.json, unless it is all there is. Then its reproduce command. */
 function failureLines(c: CaseReport): string[] {
   const failed = c.checks.filter((k) => !k.ok && k.severity !== "warning");
   const said = failed.filter((k) => !k.message.startsWith("not checked:"));
-  return (said.length ? said : failed).map((k) => oneLine(`  ${c.id}  ${k.name}: ${k.message}`));
+  const lines = (said.length ? said : failed).map((k) => `  ${c.id}  ${k.name}: ${k.message}`);
+  if (c.reproduce) lines.push(`  ${" ".repeat(width(c.id))}  reproduce: ${c.reproduce}`);
+  return lines.map(oneLine);
 }
+
+/** A case's time, and the limit beside it when the run had one. */
+const timeOf = (c: CaseReport, report: Report): string => `${c.observed.durationMs} ms${report.maxResponseTimeMs === undefined ? "" : ` (max ${report.maxResponseTimeMs})`}`;
 
 /** Skipped cases grouped by reason: `N skipped: reason (ids...)`. */
 export function skippedLines(report: Report): string[] {
@@ -61,7 +67,7 @@ export function skippedLines(report: Report): string[] {
 /** `extraLines` go just before the summary line; `targetLabel` describes the target (e.g. the embedded mock). */
 export function renderTerminalReport(report: Report, extraLines: readonly string[] = [], targetLabel?: string): string {
   const header = ["case", "expected", "observed", "time", "verdict"];
-  const row = (c: CaseReport) => [c.id, expectedOf(c), c.status === "skipped" ? "—" : observedOf(c), c.status === "skipped" ? "—" : `${c.observed.durationMs} ms`, verdictOf(c)].map(oneLine);
+  const row = (c: CaseReport) => [c.id, expectedOf(c), c.status === "skipped" ? "—" : observedOf(c), c.status === "skipped" ? "—" : timeOf(c, report), verdictOf(c)].map(oneLine);
   const rows = report.cases.map(row);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!)).join("  ").trimEnd();
@@ -74,6 +80,7 @@ export function renderTerminalReport(report: Report, extraLines: readonly string
 
   const failed = report.cases.filter((c) => c.status === "failed");
   if (failed.length) out.push("", "Failed checks:", ...failed.flatMap(failureLines));
+  if (failed.some((c) => c.reproduce)) out.push(oneLine(reproduceNote(report)));
   const warnings = warningLines(report);
   if (warnings.length) {
     const cases = report.cases.filter((c) => warningsOf(c.checks).length).length;

@@ -1,9 +1,9 @@
-// What `npm run mock` and `npm run proxy` share: flag parsing (scripts/lib/cli-flags.ts; exit 2 with usage on a mistake)
+// What `npm run mock` and `npm run proxy` share: flag parsing (common/cli-flags.ts; exit 2 with usage on a mistake)
 // and a Prism kept running, its log on stdout, until Ctrl-C, SIGTERM, SIGHUP or the loss of the
 // process that launched it.
-import { exitWithUsage, parseOrExit, portFlag, UsageError, type Cli, type FlagDef, type FlagValues } from "./cli-flags.js";
-import { stopOnExitRequest } from "./lifetime.js";
-import { isPortInUse, startPrism, type PrismMode } from "./prism.js";
+import { exitWithUsage, parseOrExit, portFlag, UsageError, type Cli, type FlagDef, type FlagValues } from "../../common/cli-flags.js";
+import { stopOnExitRequest } from "../../common/lifetime.js";
+import { isPortInUse, startPrism, type PrismMode } from "../../mock/prism.js";
 
 /** `npm run mock` (the spec's `servers` lists http://127.0.0.1:4010). */
 export const DEFAULT_PORT = 4010;

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { isObject, readSpec, resolvePointer, ROOT, SPEC_PATH, stringifyExact, type Json, type JsonObject } from "./spec-source.js";
+import { ROOT, SPEC_PATH } from "../../common/package-files.js";
+import { isObject, readSpec, resolvePointer, stringifyExact, type Json, type JsonObject } from "./spec-source.js";
 
 const run = promisify(execFile);
 

@@ -1,26 +1,8 @@
 // Reads spec/openapi.yaml exactly: integers stay bigint, so 9999999999999999999 keeps every digit.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-
-/**
- * The package's root, with a trailing slash: the nearest folder above this module holding a
- * package.json. Run from source that is two levels up; compiled (dist/scripts/lib/) it is three,
- * and installed as a dependency it is the package's folder in node_modules.
- */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return `${dir}/`;
-}
-
-export const ROOT = packageRoot();
-export const SPEC_PATH = `${ROOT}spec/openapi.yaml`;
+import { SPEC_PATH } from "../../common/package-files.js";
+import { resolvePointer as resolveJsonPointer } from "../../src/json-pointer.js";
 
 export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -35,16 +17,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Follows a local `#/a/b` JSON pointer. */
+/** Follows a local `#/a/b` JSON pointer (with the kit's one resolver); a `$ref` at the end is not followed. */
 export function resolvePointer(doc: JsonObject, ref: string): Json {
-  if (!ref.startsWith("#/")) throw new Error(`only local refs are supported, got ${ref}`);
-  let node: Json = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) throw new Error(`unresolved $ref ${ref} (at "${key}")`);
-    node = node[key]!;
-  }
-  return node;
+  return resolveJsonPointer(doc, ref) as Json;
 }
 
 /** JSON text with bigints written as plain digits, 2-space indent, trailing newline. */

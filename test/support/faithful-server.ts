@@ -38,6 +38,8 @@ export interface ReceivedRequest {
   body: unknown;
   encrypted: boolean;
   verdict: Verdict;
+  /** The rule the sandbox refused the request for, when it did. */
+  refusal?: RefusalRule;
 }
 
 export interface FaithfulServerOptions {
@@ -50,8 +52,10 @@ export interface FaithfulServerOptions {
   clientPublicKeyPem?: string;
   /** Needed to read encrypted request bodies. */
   serverPrivateKeyPem?: string;
-  /** Overrides the default outcome; return undefined to keep it. */
-  respond?: (request: ReceivedRequest) => Answer | undefined;
+  /** With the private key: the only X-KM-Crypto-Key-Id taken (otherwise any well-formed one). */
+  cryptoKeyId?: string;
+  /** Overrides the default outcome; return (or resolve to) undefined to keep it. */
+  respond?: (request: ReceivedRequest) => Answer | undefined | Promise<Answer | undefined>;
 }
 
 export interface FaithfulServer {
@@ -109,7 +113,7 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
   const sandbox = await startSandbox({
     basePath: null,
     credentials: { secretKey: options.secretKey, ...options.credentials },
-    encryption: options.serverPrivateKeyPem ? { serverPrivateKey: options.serverPrivateKeyPem, clientPublicKey: options.clientPublicKeyPem } : undefined,
+    encryption: options.serverPrivateKeyPem ? { serverPrivateKey: options.serverPrivateKeyPem, clientPublicKey: options.clientPublicKeyPem, cryptoKeyId: options.cryptoKeyId } : undefined,
     maxClockSkewSeconds: options.clockWindowMs === undefined ? 0 : options.clockWindowMs / 1000,
     override: async (request, judgement) => {
       // Requests for other paths or methods were never the operation's: not recorded.
@@ -133,6 +137,7 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
           headerViolations: validateRequestHeaders(request.headers),
           bodyViolations: body === undefined ? [{ path: "(body)", rule: "json", message: "body is not JSON" }] : validateRequestBody(body),
         },
+        ...(judgement.refusal ? { refusal: judgement.refusal.rule } : {}),
       };
       sandboxAnswers.set(received.headers, { verdict: received.verdict, answer: judgement.answer });
       requests.push(received);

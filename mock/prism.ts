@@ -1,16 +1,16 @@
 // Prism as the kit runs it: Prism's engine inside this very process, behind the kit's thin layer
-// (mock-server.ts), on a loopback port. In-process means no second Node start-up, and nothing that
+// (server.ts), on a loopback port. In-process means no second Node start-up, and nothing that
 // can outlive the command: when this process ends, so does its mock. The bare CLI binary is still
 // resolved here for the start-up benchmark, which measures the kit against it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import type { Exchange, KitServer } from "./mock-server.js";
+import type { Exchange, KitServer } from "./server.js";
 import { PortInUseError, type PrismMode } from "./prism-engine.js";
 
 export type { PrismMode } from "./prism-engine.js";
-export type { Exchange } from "./mock-server.js";
+export type { Exchange } from "./server.js";
 export { PortInUseError } from "./prism-engine.js";
 
 export const LOOPBACK = "127.0.0.1";
@@ -79,7 +79,7 @@ export async function startPrism(options: PrismOptions, port = 0): Promise<Prism
   const mode: PrismMode = options.mode === "proxy" ? { mode: "proxy", target: options.target } : { mode: "mock" };
   const output = options.output;
   // Loaded on first start only: `--help` and flag mistakes answer without loading the validators.
-  const { startKitServer } = await import("./mock-server.js");
+  const { startKitServer } = await import("./server.js");
   const server = await startKitServer({
     mode,
     host: LOOPBACK,

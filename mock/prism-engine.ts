@@ -1,8 +1,8 @@
 // Prism's own engine (@stoplight/prism-http: router, validator, negotiator, forwarder), loaded in
 // this process instead of a second `prism` CLI process: one process to stop, nothing to orphan, and
-// no second Node start-up. The kit puts its own thin HTTP layer in front (mock-server.ts).
+// no second Node start-up. The kit puts its own thin HTTP layer in front (server.ts).
 import { createRequire, Module } from "node:module";
-import { SPEC_PATH } from "./spec-source.js";
+import { SPEC_PATH } from "../common/package-files.js";
 
 // Prism's libraries are found the way the installed `prism` CLI finds them: from its own folder
 // (the kit depends on @stoplight/prism-cli; the engine packages are its dependencies).

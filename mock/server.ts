@@ -9,10 +9,12 @@
 //   flagged by the proxy.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CASES } from "../../generated/contract.js";
-import { parseJson } from "../../src/json.js";
-import { correlationId } from "../../src/signing.js";
-import { isWellFormedCorrelationId, validateRequestHeaders, validateRequestWireBody, type Violation } from "../../src/validation.js";
+import { closeServer, flatHeaders } from "../common/http-server.js";
+import { isJsonMediaType } from "../common/media-type.js";
+import { CASES } from "../generated/contract.js";
+import { parseJson } from "../src/json.js";
+import { correlationId } from "../src/signing.js";
+import { isWellFormedCorrelationId, validateRequestHeaders, validateRequestWireBody, type Violation } from "../src/validation.js";
 import { createPrismEngine, PortInUseError, type PrismEngine, type PrismInput, type PrismMockPreferences, type PrismMode, type PrismProblem, type PrismResult, type PrismValidation } from "./prism-engine.js";
 
 /** Far above any request of this API; past it the request is refused unread. */
@@ -121,16 +123,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function isJsonType(contentType: string | undefined): boolean {
-  return /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType ?? "");
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  return out;
-}
-
 function query(search: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(search.keys())) {
@@ -183,7 +175,7 @@ function parseRequest(req: IncomingMessage, raw: Buffer): Parsed {
   let body: unknown = raw.length ? text : null;
   let exact: unknown;
   let jsonError: string | undefined;
-  if (raw.length && isJsonType(headers["content-type"])) {
+  if (raw.length && isJsonMediaType(headers["content-type"], "any-json")) {
     try {
       body = JSON.parse(text);
       exact = parseJson(text);
@@ -301,16 +293,9 @@ export async function startKitServer(options: KitServerOptions): Promise<KitServ
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${options.host}:${port}`,
     port,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => closeServer(server),
   };
 }

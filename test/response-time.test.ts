@@ -1,0 +1,111 @@
+// --max-response-time against real servers: the sandbox holding every answer 300 ms fails every case
+// of every kind on check response-time under a 100 ms limit and passes without one; the time runs to
+// the answer's last byte, not its first; the limit shows in every report; a bad value exits 2.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../sandbox/server.js";
+import { removeRunDirs, runCli, TEST_ENV, type CliRun } from "./support/conformance-run.js";
+import { startScriptedServer } from "./support/fault-servers.js";
+
+afterAll(removeRunDirs);
+
+const HOLD_MS = 300;
+const LIMIT = "100";
+
+describe("a server that answers every request after 300 ms", () => {
+  let sandbox: Sandbox;
+  let limited: CliRun;
+  let unlimited: CliRun;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      basePath: null,
+      credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
+      maxClockSkewSeconds: 0,
+      // The sandbox's own answer, held.
+      override: async () => {
+        await sleep(HOLD_MS);
+        return undefined;
+      },
+    });
+    // Every kind of case, many in flight: the run stays short although each answer takes 300 ms.
+    limited = await runCli(["--target", sandbox.origin, "--concurrency", "16", "--max-response-time", LIMIT], TEST_ENV);
+    unlimited = await runCli(["--target", sandbox.origin, "--concurrency", "16"], TEST_ENV);
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it("--max-response-time 100 fails every case on response-time, and on nothing else", () => {
+    expect(limited.stderr).toBe("");
+    expect(limited.code).toBe(1);
+    const report = limited.report!;
+    expect(new Set(report.cases.map((c) => c.kind))).toEqual(new Set(["documented", "refusal"]));
+    expect(report.summary).toMatchObject({ total: report.cases.length, failed: report.cases.length, skipped: 0 });
+    for (const c of report.cases) {
+      const errors = c.checks.filter((k) => !k.ok && k.severity === "error");
+      expect(errors.map((k) => k.name), c.id).toEqual(["response-time"]);
+      expect(errors[0]!.message).toMatch(/^answered in (\d+) ms, over the 100 ms limit \(--max-response-time\)$/);
+      expect(Number(/answered in (\d+)/.exec(errors[0]!.message)![1])).toBe(c.observed.durationMs);
+      expect(c.observed.durationMs).toBeGreaterThanOrEqual(HOLD_MS);
+    }
+    // Cases of the kit's own reading warn on the contract, but the user's limit stays an error.
+    const kitReading = report.cases.filter((c) => c.checks.some((k) => k.name === "refused" && k.severity === "warning"));
+    expect(kitReading.length).toBeGreaterThan(0);
+    for (const c of kitReading) expect(c.checks.find((k) => k.name === "response-time")?.severity).toBe("error");
+  });
+
+  it("without the flag the run passes, and no case gets the check", () => {
+    expect(unlimited.code).toBe(0);
+    expect(unlimited.report!.summary.failed).toBe(0);
+    expect(unlimited.report!.cases.every((c) => c.checks.every((k) => k.name !== "response-time"))).toBe(true);
+    expect(unlimited.report!.maxResponseTimeMs).toBeUndefined();
+  });
+
+  it("shows the limit in every report beside each case's duration", () => {
+    const report = limited.report!;
+    expect(report.maxResponseTimeMs).toBe(100);
+    for (const c of report.cases) expect(limited.stdout).toMatch(new RegExp(`^${c.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} .* ${c.observed.durationMs} ms \\(max 100\\) +FAIL$`, "m"));
+    expect(limited.files["junit.xml"]!.match(/<property name="max-response-time-ms" value="100"\/>/g)).toHaveLength(2);
+    expect(limited.files["junit.xml"]).toContain("response-time: answered in ");
+    expect(limited.files["report.html"]!.match(/<span class="limit over">\(max 100\)<\/span>/g)).toHaveLength(report.cases.length);
+    expect(limited.files["report.html"]).toContain(`${report.cases.length} cases over`);
+  });
+});
+
+describe("what the time measures", () => {
+  it("runs to the answer's last byte: headers at once and the body 300 ms later is over a 100 ms limit", async () => {
+    const server = await startScriptedServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "x-km-correlation-id": String(req.headers["x-km-correlation-id"] ?? "") });
+      res.write('{"response":');
+      setTimeout(() => res.end('{"code":"000_000","description":"ok"}}'), HOLD_MS);
+    });
+    try {
+      const run = await runCli(["--target", server.url, "--only", "success", "--max-response-time", LIMIT], TEST_ENV);
+      const check = run.report!.cases[0]!.checks.find((k) => k.name === "response-time")!;
+      expect(check).toMatchObject({ ok: false, severity: "error" });
+      expect(run.report!.cases[0]!.observed.durationMs).toBeGreaterThanOrEqual(HOLD_MS);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("--max-response-time with a value that is not a positive whole number", () => {
+  it.each(["0", "-5", "1.5", "abc", "100ms", "9007199254740992"])("exits 2 naming the flag for %s, before anything is sent", async (value) => {
+    let requests = 0;
+    const server = await startScriptedServer((_req, res) => {
+      requests++;
+      res.end();
+    });
+    try {
+      const run = await runCli(["--target", server.url, `--max-response-time=${value}`], TEST_ENV);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^conformance: --max-response-time must be (a positive whole number|at most \d+) (of )?milliseconds/);
+      expect(run.stderr).toContain(`got "${value}"`);
+      expect(requests).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
