@@ -113,9 +113,11 @@ describe("the flags it carries", () => {
   it("carries every flag of REPRODUCED_FLAGS the run set, as typed, and nothing for defaults", () => {
     expect(reproducedFlagWords(typed([]))).toEqual([]);
     expect(reproducedFlagWords(typed(["--timeout", "10000", "--concurrency", "1", "--only", "002_*", "--report-dir", "out"]))).toEqual([]);
-    const all = ["--target", "https://staging.example/open-api", "--cases", "qa/cases.json", "--kind", "refusal", "--timeout", "2500", "--strict", "--max-response-time", "800"];
+    const all = ["--target", "https://staging.example/open-api", "--cases", "qa/cases.json", "--kind", "acceptance", "--timeout", "2500", "--strict", "--max-response-time", "800", "--fuzz", "20", "--seed", "7"];
     expect(reproducedFlagWords(typed(all))).toEqual(all);
-    expect(REPRODUCED_FLAGS.map((f) => f.flag)).toEqual(["target", "cases", "kind", "timeout", "strict", "max-response-time"]);
+    expect(REPRODUCED_FLAGS.map((f) => f.flag)).toEqual(["target", "cases", "kind", "timeout", "strict", "max-response-time", "fuzz", "seed"]);
+    // Without --fuzz there is no seed to carry, and --fuzz 0 is the default.
+    expect(reproducedFlagWords(typed(["--fuzz", "0"]))).toEqual([]);
   });
 
   it("carries a new flag by its entry in the list alone", () => {

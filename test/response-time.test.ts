@@ -40,7 +40,7 @@ describe("a server that answers every request after 300 ms", () => {
     expect(limited.stderr).toBe("");
     expect(limited.code).toBe(1);
     const report = limited.report!;
-    expect(new Set(report.cases.map((c) => c.kind))).toEqual(new Set(["documented", "refusal"]));
+    expect(new Set(report.cases.map((c) => c.kind))).toEqual(new Set(["documented", "acceptance", "refusal"]));
     expect(report.summary).toMatchObject({ total: report.cases.length, failed: report.cases.length, skipped: 0 });
     for (const c of report.cases) {
       const errors = c.checks.filter((k) => !k.ok && k.severity === "error");
@@ -66,7 +66,8 @@ describe("a server that answers every request after 300 ms", () => {
     const report = limited.report!;
     expect(report.maxResponseTimeMs).toBe(100);
     for (const c of report.cases) expect(limited.stdout).toMatch(new RegExp(`^${c.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} .* ${c.observed.durationMs} ms \\(max 100\\) +FAIL$`, "m"));
-    expect(limited.files["junit.xml"]!.match(/<property name="max-response-time-ms" value="100"\/>/g)).toHaveLength(2);
+    // One testsuite per kind, each with the property.
+    expect(limited.files["junit.xml"]!.match(/<property name="max-response-time-ms" value="100"\/>/g)).toHaveLength(new Set(report.cases.map((c) => c.kind)).size);
     expect(limited.files["junit.xml"]).toContain("response-time: answered in ");
     expect(limited.files["report.html"]!.match(/<span class="limit over">\(max 100\)<\/span>/g)).toHaveLength(report.cases.length);
     expect(limited.files["report.html"]).toContain(`${report.cases.length} cases over`);
