@@ -2,7 +2,7 @@
 // valid value signed over the exact bytes, judged against the sandbox (the faithful reference: every
 // case passes) and against stand-ins that each refuse or crash on one kind of valid value — the run
 // must exit 1 naming the case and the value, every documented and refusal case still passing.
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BANK_CODES, CASE_IDS, CASES } from "../generated/contract.js";
@@ -20,6 +20,7 @@ import { runConformance } from "../conformance/runner.js";
 import { deriveContext, selectRun } from "../conformance/selection.js";
 import type { CaseReport, Report } from "../conformance/report.js";
 import { startAcceptanceStandIn, type AcceptanceFlaw } from "./support/acceptance-servers.js";
+import { startCryptoStandIn } from "./support/crypto-servers.js";
 import { startFaithfulServer, type FaithfulServer, type ReceivedRequest } from "./support/faithful-server.js";
 import { removeRunDirs, runCli, scratchFile, TEST_ENV, xmlProblems, type CliRun } from "./support/conformance-run.js";
 
@@ -435,25 +436,16 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
 });
 
 describe("encrypted mode, the embedded mock's doubles and --help", () => {
-  it("changes the plain body inside encData and signs the wrapped bytes: the encrypting sandbox passes every case", async () => {
-    const serverKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const clientKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const pem = (key: KeyObject, type: "spki" | "pkcs8") => key.export({ type, format: "pem" }).toString();
-    const server = await startFaithfulServer({
-      secretKey: CREDS.secretKey,
-      credentials: { accessKey: CREDS.accessKey, aspId: CREDS.aspId },
-      serverPrivateKeyPem: pem(serverKeys.privateKey, "pkcs8"),
-      clientPublicKeyPem: pem(clientKeys.publicKey, "spki"),
-    });
+  it("changes the plain body inside encData and signs the wrapped bytes: the encrypting sandbox passes every case, its answers encrypted", async () => {
+    const keyPair = () => generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    const [serverKeys, clientKeys] = [keyPair(), keyPair()];
+    const cryptoKeyId = "0123456789abcdef0123456789abcdef";
+    const server = await startCryptoStandIn(undefined, CREDS, { cryptoKeyId, serverPrivateKey: serverKeys.privateKey, clientPublicKey: clientKeys.publicKey });
     try {
-      const env = {
-        ...TEST_ENV,
-        KONAPLATE_CRYPTO_KEY_ID: "0123456789abcdef0123456789abcdef",
-        KONAPLATE_SERVER_PUBLIC_KEY: pem(serverKeys.publicKey, "spki"),
-        KONAPLATE_CLIENT_PRIVATE_KEY: pem(clientKeys.privateKey, "pkcs8"),
-      };
+      const env = { ...TEST_ENV, KONAPLATE_CRYPTO_KEY_ID: cryptoKeyId, KONAPLATE_SERVER_PUBLIC_KEY: serverKeys.publicKey, KONAPLATE_CLIENT_PRIVATE_KEY: clientKeys.privateKey };
       const run = await runCli(["--target", server.url, "--kind", "acceptance", "--concurrency", "16"], env);
       expect(run.code).toBe(0);
+      expect(run.report!.summary.warned).toBe(0);
       expect(server.requests.length).toBe(run.report!.cases.length);
       expect(server.requests.every((r) => r.encrypted && r.verdict.tokenOk && !r.verdict.bodyViolations.length)).toBe(true);
       expect(server.requests.some((r) => (r.body as { userId?: unknown }).userId === 9999999999999999999n)).toBe(true);

@@ -2,17 +2,17 @@
 // list). Each is the base request (the `success` case after --cases overrides) with one field or
 // header changed to one valid value, signed over the exact bytes; `--fuzz N` adds N random valid
 // bodies. A valid request must get a documented outcome; which answers are documented is the spec's.
-import { stringifyJson } from "../../src/json.js";
-import { signedHeaders, type Credentials } from "../../src/signing.js";
-import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
 import { personalMask } from "../../common/personal-masks.js";
-import type { NotDerived } from "../refusal/catalog.js";
+import { stringifyJson } from "../../src/json.js";
+import { signedHeaders } from "../../src/signing.js";
+import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
+import type { DeriveOptions, NotDerived } from "../refusal/catalog.js";
 import { baseHeaders, editHeaders, findHeader, type RefusalPlan } from "../refusal/request.js";
-import { documentJudge, kitJudge, type RuleJudge } from "../refusal/rule-judge.js";
-import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource, type SpecDocument } from "../refusal/spec-rules.js";
+import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
+import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
 import { codesForKeptRules, documentedOutcomes } from "./outcomes.js";
-import { letterCaseValues, validValues, type ValidValue } from "./valid-values.js";
+import { letterCaseValues, validValues } from "./valid-values.js";
 
 export interface AcceptanceCase extends ConformanceCase {
   kind: "acceptance";
@@ -33,16 +33,8 @@ export interface AcceptanceCatalog {
   notDerived: NotDerived[];
 }
 
-export interface AcceptanceOptions {
-  /** A spec document (parsed, integers lossless); default: the kit's own spec. */
-  doc?: SpecDocument;
-  /** Default: the kit's validators for the kit's spec, validators compiled from `doc` otherwise. */
-  judge?: RuleJudge;
-  /** The base request's plain body: the `success` case after --cases overrides. */
-  baseBody: Record<string, unknown>;
-  overrideHeaders?: Record<string, string>;
-  credentials: Credentials;
-  encrypted?: boolean;
+/** What the refusal cases are derived from, and --fuzz's count and seed. */
+export interface AcceptanceOptions extends DeriveOptions {
   fuzz?: { count: number; seed: number };
 }
 
@@ -174,4 +166,3 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
 /** The body a case sends (the base body for a header case). */
 export const acceptanceBody = (kase: AcceptanceCase): Record<string, unknown> => (kase.plan.kind === "body" ? (kase.plan.body as Record<string, unknown>) : kase.baseBody);
 
-export type { ValidValue };
