@@ -80,9 +80,18 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   const cases: AcceptanceCase[] = [];
   const notDerived: NotDerived[] = [];
 
+  // Cases whose bodies break the same rules (nearly all: none) share one map (--fuzz makes thousands).
+  const ruleCodesByBreaks = new Map<string, ReadonlyMap<string, string>>();
+  const ruleCodesFor = (body: Record<string, unknown>) => {
+    const broken = judge.body(body);
+    const key = broken.join("\u0000");
+    let codes = ruleCodesByBreaks.get(key);
+    if (!codes) ruleCodesByBreaks.set(key, (codes = codesForKeptRules(rules.codes, broken)));
+    return codes;
+  };
   const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
     const warningOnly = KIT_READING.has(source);
-    const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: codesForKeptRules(rules.codes, judge.body(body)), ...(mockNote ? { mockNote } : {}) };
+    const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: ruleCodesFor(body), ...(mockNote ? { mockNote } : {}) };
     return {
       kind: "acceptance",
       id,
