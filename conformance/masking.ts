@@ -93,16 +93,6 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
   }
 }
 
-/**
- * Keeps a result for a string seen again, in a memory of bounded size: when full it starts afresh,
- * so a long run (--fuzz) keeps remembering what its latest cases repeat (a case's title is masked
- * while its answer is awaited and again with the answer) instead of nothing once the first are in.
- */
-function remember<V>(memory: Map<string, V>, key: string, value: V, limit = 10_000): void {
-  if (memory.size >= limit) memory.clear();
-  memory.set(key, value);
-}
-
 /** Stands for a sent number while a text is searched: a private-use character, neither a digit nor a separator. */
 const PLAIN_HELD = "\uE000";
 const PLAIN_HELD_ALL = new RegExp(PLAIN_HELD, "g");
@@ -247,7 +237,7 @@ export class Scrubber {
     let found = this.runs.get(key);
     if (found === undefined) {
       found = decodedRun(run).some((blob) => this.blobReadable(blob, depth + 1));
-      remember(this.runs, key, found, 50_000);
+      if (this.runs.size < 50_000) this.runs.set(key, found);
     }
     return found;
   }
@@ -271,7 +261,7 @@ export class Scrubber {
     const known = this.memo.get(value);
     if (known !== undefined) return known;
     const out = this.scrubText(value);
-    if (value.length <= 512) remember(this.memo, value, out);
+    if (value.length <= 512 && this.memo.size < 10_000) this.memo.set(value, out);
     return out;
   }
 
@@ -381,7 +371,7 @@ export class Scrubber {
     let found = this.joinedFound.get(joined);
     if (found === undefined) {
       found = this.soughtIn(this.squeezedJoin(parts, joined));
-      if (joined.length <= 2_048) remember(this.joinedFound, joined, found);
+      if (joined.length <= 2_048 && this.joinedFound.size < 10_000) this.joinedFound.set(joined, found);
     }
     if (!found.length) return items;
     const out = [...items];
@@ -407,7 +397,7 @@ export class Scrubber {
       let squeezed = this.squeezedLeaves.get(part);
       if (squeezed === undefined) {
         squeezed = squeeze(part);
-        if (part.length <= 512) remember(this.squeezedLeaves, part, squeezed);
+        if (part.length <= 512 && this.squeezedLeaves.size < 10_000) this.squeezedLeaves.set(part, squeezed);
       }
       out += squeezed;
     }
