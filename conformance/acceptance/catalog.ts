@@ -95,7 +95,7 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     return {
       kind: "acceptance",
       id,
-      title: warningOnly ? `${description} (the edge of an ${source} rule: warning only)` : description,
+      title: warningOnly ? `${description} (the edge of a rule of the kit's reading, ${source}: warning only)` : description,
       // Accepted: a documented outcome of either status passes (the checks read `acceptance.outcomes`).
       expected: { status: 200, code: null },
       acceptance,
