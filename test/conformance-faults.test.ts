@@ -123,5 +123,9 @@ describe("contract faults of an otherwise faithful server", () => {
     expect(success.status).toBe("passed");
     expect(check(success, "correlation-echo")).toMatchObject({ ok: false, severity: "warning" });
     expect(check(success, "correlation-echo").message).toContain("not echoed");
+    // A case with a warning gets a reproduce command too, shown in junit.xml's output (the target is
+    // named, so it never falls back to the embedded mock).
+    expect(success.reproduce).toBe(`npx --no-install konaplate-conformance --only success --target ${run.report!.target} --report-dir ${run.dir}/reproduce`);
+    expect(run.files["junit.xml"]).toContain(`reproduce: ${success.reproduce}\nRun a reproduce command from the folder this run was started in`);
   });
 });
