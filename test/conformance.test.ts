@@ -15,7 +15,7 @@ import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { parseArgs } from "../conformance/config.js";
 import { selectRun } from "../conformance/selection.js";
 import { isRefusalCase } from "../conformance/kinds/refusal.js";
-import { otherOfSameShape } from "../conformance/refusal/request.js";
+import { otherOfSameShape } from "../conformance/request-plans.js";
 import { maskAccount, maskBirthDate, maskName } from "../common/personal-masks.js";
 import { Scrubber } from "../conformance/masking.js";
 import { createProgress } from "../conformance/progress.js";

@@ -7,7 +7,7 @@ import { stringifyJson } from "../../src/json.js";
 import { signedHeaders } from "../../src/signing.js";
 import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
 import type { DeriveOptions, NotDerived } from "../refusal/catalog.js";
-import { baseHeaders, editHeaders, findHeader, type RefusalPlan } from "../refusal/request.js";
+import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../request-plans.js";
 import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
@@ -22,7 +22,7 @@ export interface AcceptanceCase extends ConformanceCase {
   /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
   warningOnly: boolean;
   /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed. */
-  plan: Extract<RefusalPlan, { kind: "body" } | { kind: "header" }>;
+  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" }>;
   baseBody: Record<string, unknown>;
   overrideHeaders: Record<string, string>;
 }

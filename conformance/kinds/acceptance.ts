@@ -4,7 +4,7 @@
 // may well be unknown to the server, and "not found" is a documented answer.
 import { documentedStatuses } from "../../src/validation.js";
 import { acceptanceBody, deriveAcceptanceCases, type AcceptanceCase } from "../acceptance/catalog.js";
-import { buildRefusalRequest } from "../refusal/request.js";
+import { buildPlannedRequest } from "../request-plans.js";
 import type { CaseKind, DeriveContext } from "./kind.js";
 
 export const ACCEPTANCE_NOTE =
@@ -35,7 +35,7 @@ export const acceptanceKind: CaseKind<AcceptanceCase> = {
   derive: acceptanceCasesFor,
   /** Families (`accept:body:userId:*`) rather than each of some fifty ids; fuzz cases exist with --fuzz only. */
   idHint: (cases) => [...new Set([...cases.filter((c) => c.acceptance.varies.what !== "fuzz").map((c) => `${c.id.split(":").slice(0, 3).join(":")}:*`), "accept:fuzz:* (with --fuzz N)"])],
-  build: (kase, { credentials, encryption }) => buildRefusalRequest({ plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders }, { credentials, encryption }),
+  build: (kase, { credentials, encryption }) => buildPlannedRequest({ plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders }, { credentials, encryption }),
   requestBody: acceptanceBody,
   reportFields: (kase) => ({ varies: { ...kase.acceptance.varies } }),
 };

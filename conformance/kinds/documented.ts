@@ -6,7 +6,7 @@ import { encryptPayload } from "../../src/encryption.js";
 import { stringifyJson } from "../../src/json.js";
 import { signedHeaders } from "../../src/signing.js";
 import { selectCases, type DocumentedCase } from "../catalog.js";
-import { mergeHeaders } from "../refusal/request.js";
+import { mergeHeaders } from "../request-plans.js";
 import type { CaseKind } from "./kind.js";
 
 export const documentedKind: CaseKind<DocumentedCase> = {

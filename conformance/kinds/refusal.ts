@@ -4,7 +4,7 @@
 import type { Credentials } from "../../src/signing.js";
 import { Scrubber, type PersonalValue } from "../masking.js";
 import { deriveRefusalCases, type RefusalCase } from "../refusal/catalog.js";
-import { buildRefusalRequest, otherOfSameShape } from "../refusal/request.js";
+import { buildPlannedRequest, otherOfSameShape } from "../request-plans.js";
 import { applyEdit } from "../refusal/value-edits.js";
 import type { CaseKind, ConformanceCase, DeriveContext } from "./kind.js";
 
@@ -59,7 +59,7 @@ export const refusalKind: CaseKind<RefusalCase> = {
   idHint: (cases) => [...new Set(cases.map((c) => `${c.id.split(":").slice(0, 2).join(":")}:*`))],
   skipReason: (kase, { mock }) => (mock ? kase.mockCannotJudge : undefined),
   build: (kase, { credentials, encryption }) =>
-    buildRefusalRequest({ plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders }, { credentials, encryption }, kase.headerExample),
+    buildPlannedRequest({ plan: kase.plan, baseBody: kase.baseBody, overrideHeaders: kase.overrideHeaders }, { credentials, encryption }, kase.headerExample),
   requestBody,
   sentValues,
   reportFields: (kase) => ({ breaks: [...kase.breaks] }),

@@ -7,7 +7,7 @@ import type { ConformanceCase } from "../kinds/kind.js";
 import type { Credentials } from "../../src/signing.js";
 import { cryptoRefusals } from "./crypto.js";
 import { documentJudge, kitJudge, type RuleJudge } from "./rule-judge.js";
-import { baseHeaders, editHeaders, tokenTimeMismatch, type RefusalPlan } from "./request.js";
+import { baseHeaders, editHeaders, tokenTimeMismatch, type RequestPlan } from "../request-plans.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource, type SpecDocument, type ValueRules } from "./spec-rules.js";
 import { applyEdit, candidateEdits, describeEdit, editsFor, type ValueEdit } from "./value-edits.js";
 
@@ -26,7 +26,7 @@ export interface RefusalCase extends ConformanceCase {
   warningOnly: boolean;
   /** Why the embedded Prism mock cannot judge this case (it is then skipped); absent when it can. */
   mockCannotJudge?: string;
-  plan: RefusalPlan;
+  plan: RequestPlan;
   /** For header edits of a header not sent by default: the spec's example to edit. */
   headerExample?: string;
   baseBody: Record<string, unknown>;
@@ -237,7 +237,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
     deriveValueRules(f.field, f, baseBody[f.field], (v) => ({ ...baseBody, [f.field]: v }), (rule) => `refuse:body:${f.field}:${rule}`);
   }
   // The body is required and JSON (the page's request parameters); its media type is the kit's own rule.
-  const raw = (id: string, title: string, source: RuleSource, plan: RefusalPlan, breaks: string[]): RefusalCase => ({ ...common, id, ...sourced(source, title), group: "body", breaks, expected: expectation(), plan });
+  const raw = (id: string, title: string, source: RuleSource, plan: RequestPlan, breaks: string[]): RefusalCase => ({ ...common, id, ...sourced(source, title), group: "body", breaks, expected: expectation(), plan });
   cases.push(raw("refuse:body:not-json", "body is not JSON", rules.body.sources.required!, { kind: "wire", wire: stringifyJson(baseBody).slice(0, -1) }, ["body:json"]));
   cases.push(raw("refuse:body:empty", "empty body (the body is required)", rules.body.sources.required!, { kind: "wire", wire: "" }, ["body:required"]));
   cases.push({ ...raw("refuse:content-type", "Content-Type text/plain instead of application/json", "kit", { kind: "content-type", contentType: "text/plain" }, ["Content-Type:application/json"]), group: "header" });
@@ -245,7 +245,7 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   // Authentication, in no schema: the token's rules are its header's (the guideline's), a
   // credential's its header's; a request-time window is stated nowhere (the kit's own rule).
   const headerSource = (name: string): RuleSource => rules.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.sources.required ?? "kit";
-  const auth = (id: string, title: string, source: RuleSource, plan: RefusalPlan, breaks: string, mock: string, group: RefusalGroup = "auth"): RefusalCase => ({
+  const auth = (id: string, title: string, source: RuleSource, plan: RequestPlan, breaks: string, mock: string, group: RefusalGroup = "auth"): RefusalCase => ({
     ...common,
     id,
     ...sourced(source, title),

@@ -1,13 +1,15 @@
-// Builds the request of a refusal case: the base request (the `success` case after --cases
-// overrides) signed exactly like the client signs, with one thing broken. Everything else stays
-// valid and the token is computed over the exact bytes sent, unless the token is the thing broken.
-import { encryptPayload } from "../../src/encryption.js";
-import { stringifyJson } from "../../src/json.js";
-import { signedHeaders, wallClock17, type Credentials } from "../../src/signing.js";
-import { cryptoBody, KEY_ID_HEADER, type CryptoFault } from "./crypto.js";
-import { applyEdit, type ValueEdit } from "./value-edits.js";
+// Builds the request of a derived case (a refusal or an acceptance case): the base request (the
+// `success` case after --cases overrides) signed exactly like the client signs, with one thing
+// changed by the case's plan: broken for a refusal, another valid value for an acceptance case.
+// Everything else stays valid and the token is computed over the exact bytes sent, unless the token
+// is the thing broken.
+import { encryptPayload } from "../src/encryption.js";
+import { stringifyJson } from "../src/json.js";
+import { signedHeaders, wallClock17, type Credentials } from "../src/signing.js";
+import { cryptoBody, KEY_ID_HEADER, type CryptoFault } from "./refusal/crypto.js";
+import { applyEdit, type ValueEdit } from "./refusal/value-edits.js";
 
-export type RefusalPlan =
+export type RequestPlan =
   /** One header left out or given a value that breaks one of its rules. */
   | { kind: "header"; header: string; edit: ValueEdit }
   /** Another plain body (a field left out or breaking a rule), signed and sent as usual. */
@@ -27,8 +29,8 @@ export type RefusalPlan =
   /** The body's encryption wrong in one way (crypto.ts); only in an encrypted run. */
   | { kind: "crypto"; fault: CryptoFault };
 
-export interface RefusalRequestInput {
-  plan: RefusalPlan;
+export interface PlannedRequestInput {
+  plan: RequestPlan;
   /** The plain body of the base request. */
   baseBody: unknown;
   /** Headers added or replaced by the base request's --cases override. */
@@ -120,7 +122,7 @@ async function wireOf(plain: unknown, context: SigningContext): Promise<{ wire: 
 }
 
 /** A crypto case: its body as crypto.ts makes it, signed as sent, the key id header left out or changed where the case says. */
-async function buildCryptoRequest(fault: CryptoFault, input: RefusalRequestInput, context: SigningContext): Promise<BuiltRequest> {
+async function buildCryptoRequest(fault: CryptoFault, input: PlannedRequestInput, context: SigningContext): Promise<BuiltRequest> {
   if (!context.encryption) throw new Error("a refuse:crypto case needs encryption configured (the server's public key and the key id)");
   const { wire, jwe } = await cryptoBody(fault, stringifyJson(input.baseBody), context.encryption.serverPublicKey);
   const headers = baseHeaders(context, wire, input.overrideHeaders);
@@ -146,7 +148,7 @@ export function editHeaders(headers: Record<string, string>, header: string, edi
   return out;
 }
 
-export async function buildRefusalRequest(input: RefusalRequestInput, context: SigningContext, example?: string): Promise<BuiltRequest> {
+export async function buildPlannedRequest(input: PlannedRequestInput, context: SigningContext, example?: string): Promise<BuiltRequest> {
   const { plan } = input;
   const plain = plan.kind === "body" ? plan.body : input.baseBody;
   if (plan.kind === "wire") {
