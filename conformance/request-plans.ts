@@ -26,6 +26,8 @@ export type RequestPlan =
   | { kind: "credential"; header: string }
   /** Every time header (and the token's time) as if sent at another moment. */
   | { kind: "clock"; shiftMs: number }
+  /** Every time header (and the token's time) written in another zone, X-KM-Time-Zone naming it. */
+  | { kind: "zone"; zone: string }
   /** The body's encryption wrong in one way (crypto.ts); only in an encrypted run. */
   | { kind: "crypto"; fault: CryptoFault };
 
@@ -186,5 +188,7 @@ export async function buildPlannedRequest(input: PlannedRequestInput, context: S
     }
     case "clock":
       return sent(baseHeaders(context, wire, input.overrideHeaders, new Date(now.getTime() + plan.shiftMs)));
+    case "zone":
+      return sent(baseHeaders({ ...context, credentials: { ...context.credentials, timeZone: plan.zone } }, wire, input.overrideHeaders, now));
   }
 }

@@ -143,7 +143,9 @@ describe("derivation from the spec", () => {
     const why = new Map(notDerived.map((n) => [`${n.target}:${n.rule}`, n.why]));
     expect(why.get("X-KM-Access-Key:value")).toMatch(/no other value is valid/);
     expect(why.get("X-KM-Crypto-Key-Id:value")).toMatch(/encrypted mode only/);
-    expect(why.get("X-KM-Time-Zone:value")).toMatch(/spec lists no zones/);
+    expect(why.get("X-KM-Time-Zone:value")).toMatch(/only the zones the spec lists \(examples\) are known valid/);
+    // The zones it lists other than the base request's each make a case, written in that zone.
+    expect(cases.find((c) => c.id === "accept:header:X-KM-Time-Zone:UTC")).toMatchObject({ plan: { kind: "zone", zone: "UTC" }, source: "seed", warningOnly: false });
     expect(why.get("birthDate:minLength")).toMatch(/every valid value has 8 characters/);
     expect(why.get("bankCode:maxLength")).toMatch(/enum's values are the cases/);
     // Rules that do make cases are not listed.
@@ -353,6 +355,7 @@ const FLAWS: FlawExpectation[] = [
   },
   { flaw: "utf8mb3-names", caught: ["accept:body:userName:non-bmp"], check: "accepted", fragment: "userName with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units): 홍*동: server error 500 on a valid request" },
   { flaw: "invalid-request-code", caught: ["accept:body:userName:minLength"], check: "documented-outcome", fragment: "answered 400 400_000: a code the spec does not document" },
+  { flaw: "kst-only", caught: ["accept:header:X-KM-Time-Zone:UTC"], check: "documented-outcome", fragment: "X-KM-Time-Zone UTC: every time header written in UTC, a zone the spec lists: answered 400 001_401" },
   { flaw: "firewall-apostrophe", caught: ["accept:body:userName:punctuation"], check: "accepted", fragment: "userName in Latin letters with an apostrophe and a hyphen, as foreign members' names are: O*…*m: refused with 403" },
   { flaw: "lower-case-correlation-id", caught: ["accept:header:X-KM-Correlation-Id:upper-case"], check: "documented-outcome", fragment: "X-KM-Correlation-Id with upper-case letters (ABCDEF written at position 14 of the value signed): answered 400 001_400" },
 ];

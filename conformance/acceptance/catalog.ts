@@ -4,7 +4,7 @@
 // bodies. A valid request must get a documented outcome; which answers are documented is the spec's.
 import { personalMask } from "../../common/personal-masks.js";
 import { stringifyJson } from "../../src/json.js";
-import { signedHeaders } from "../../src/signing.js";
+import { signedHeaders, SUPPORTED_TIME_ZONES } from "../../src/signing.js";
 import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
 import type { DeriveOptions, NotDerived } from "../refusal/catalog.js";
 import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../request-plans.js";
@@ -21,8 +21,8 @@ export interface AcceptanceCase extends ConformanceCase {
   source: RuleSource;
   /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
   warningOnly: boolean;
-  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed. */
-  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" }>;
+  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, or written in another zone (`zone`). */
+  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" }>;
   baseBody: Record<string, unknown>;
   overrideHeaders: Record<string, string>;
 }
@@ -39,19 +39,22 @@ export interface AcceptanceOptions extends DeriveOptions {
 }
 
 /**
- * The headers the kit's signing writes, and why none takes another value: a credential, a value
- * computed for the request, or a zone the spec names no list of. The correlation id is the kit's own
- * per-request choice, so any value of its pattern is valid: it gets cases.
+ * The headers the kit's signing writes, and why none takes another value: a credential or a value
+ * computed for the request. The correlation id is the kit's own per-request choice, so any value of
+ * its pattern is valid: it gets cases. The zone is the signing's setting: each zone the spec lists
+ * (and the kit can write the time in) gets a case, the request time written in that zone.
  */
 const SIGNED_BY_THE_KIT: Readonly<Record<string, string>> = {
   "x-km-user-aspid": "the provider's AspId (KONAPLATE_ASP_ID): no other value is valid",
   "x-km-access-key": "the project's access key (KONAPLATE_ACCESS_KEY): no other value is valid",
   "x-km-tran-token": "computed over the body sent: no other value is valid",
   "x-km-tran-time": "the request time: another value breaks the time the token carries, or the server's clock",
-  "x-km-time-zone": "names the zone X-KM-Tran-Time is written in, and the spec lists no zones (its pattern is the kit's inference): no other value is known valid",
+  "x-km-time-zone": "names the zone X-KM-Tran-Time is written in: only the zones the spec lists (examples) are known valid, and each has a case",
   "x-km-crypto-key-id": "names the key of an encrypted body: sent in encrypted mode only, with KONAPLATE_CRYPTO_KEY_ID (its one valid length, 32)",
 };
 const FREE_HEADERS = new Set(["x-km-correlation-id"]);
+/** The header that names the zone the signing writes the request time in (credentials.timeZone). */
+const ZONE_HEADER = "x-km-time-zone";
 
 /** How a report may show a value: personal values masked, long runs of the mask shortened. */
 function shownValue(field: string, value: unknown): string {
@@ -114,6 +117,17 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   const written = new Set(Object.keys(signedHeaders({ ...options.credentials, cryptoKeyId: "0".repeat(32) }, "{}")).map((k) => k.toLowerCase()));
   for (const h of rules.headers) {
     const key = h.name.toLowerCase();
+    if (key === ZONE_HEADER) {
+      for (const zone of h.examples.filter((z) => z !== options.credentials.timeZone)) {
+        if (!SUPPORTED_TIME_ZONES.includes(zone)) {
+          notDerived.push({ target: h.name, rule: zone, why: `a zone the spec lists, but the kit knows no offset for it to write the request time in (it knows ${SUPPORTED_TIME_ZONES.join(", ")})` });
+          continue;
+        }
+        const varies: Varies = { in: "header", field: h.name, what: zone, rule: "examples" };
+        const description = `${h.name} ${zone}: every time header written in ${zone}, a zone the spec lists`;
+        cases.push(make(`accept:header:${h.name}:${zone}`, varies, description, h.sources.required ?? "seed", { kind: "zone", zone }, baseBody));
+      }
+    }
     if (written.has(key) && !FREE_HEADERS.has(key)) {
       notDerived.push({ target: h.name, rule: "value", why: SIGNED_BY_THE_KIT[key] ?? "written by the kit's signing: no other value is valid" });
       continue;

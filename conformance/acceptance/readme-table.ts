@@ -25,10 +25,10 @@ export function acceptanceTable(cases: readonly AcceptanceCase[]): string {
     if (v.what === "fuzz") continue;
     const place = v.in === "header" ? "<Header-Name>" : "<field>";
     // Enum values are one row per field, the values listed; any other kind of value is one row across fields.
-    const label = v.rule === "enum" ? `\`accept:${v.in}:${v.field}:<value>\`` : `\`accept:${v.in}:${place}:${v.what}\``;
+    const label = v.rule === "enum" || v.rule === "examples" ? `\`accept:${v.in}:${v.field}:<value>\`` : `\`accept:${v.in}:${place}:${v.what}\``;
     const row = rows.get(label) ?? { label, cases: [], targets: [], rules: new Set<string>() };
     row.cases.push(c);
-    row.targets.push(v.rule === "enum" ? v.what : v.field);
+    row.targets.push(v.rule === "enum" || v.rule === "examples" ? v.what : v.field);
     row.rules.add(v.rule);
     rows.set(label, row);
   }

@@ -47,6 +47,8 @@ export interface HeaderRules extends ValueRules {
   required: boolean;
   /** The spec's example: the base of a broken value when the header is not sent by default. */
   example?: string;
+  /** The values the schema lists as `examples` (e.g. the zones the page names). */
+  examples: string[];
 }
 
 export interface FieldRules extends ValueRules {
@@ -193,7 +195,8 @@ export function readSpecRules(doc: SpecDocument): SpecRules {
     // A header is always a string on the wire: its type is not a rule a request can break.
     const rules = rulesOf(schema).filter((r) => r !== "type");
     const sources = sourcesOf(schema, rules, `header ${param.name}`, sourceMark(param, `header ${param.name}`));
-    headers.push({ name: param.name, required: param.required === true, schema, rules, sources, ...(example === undefined ? {} : { example }) });
+    const examples = Array.isArray(schema.examples) ? schema.examples.filter((e): e is string => typeof e === "string") : [];
+    headers.push({ name: param.name, required: param.required === true, schema, rules, sources, examples, ...(example === undefined ? {} : { example }) });
   }
 
   const requestBody = deref(doc, operation.requestBody);

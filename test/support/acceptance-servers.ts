@@ -34,6 +34,8 @@ export type AcceptanceFlaw =
   | "firewall-apostrophe"
   /** Refuses a correlation id with capital hex letters (its own ids are lower case). */
   | "lower-case-correlation-id"
+  /** Takes only KST in X-KM-Time-Zone (its clients all sit in Korea): refuses UTC, a zone the page names. */
+  | "kst-only"
   /** Warning only (the range is the kit's reading): refuses birth years before 1900 or after 2100 with an undocumented code. */
   | "birth-years-1900-2100"
   /** Faithful: answers other documented codes than the sandbox (002_003 for a name it does not know, 002_005 for a birth date, 002_004 for a bank). */
@@ -90,6 +92,8 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       return name.includes("'") ? { status: 403, body: "<html><body><h1>403 Forbidden</h1>Request blocked.</body></html>", headers: { "content-type": "text/html" } } : undefined;
     case "lower-case-correlation-id":
       return /[A-F]/.test(request.headers["x-km-correlation-id"] ?? "") ? undocumented(400, "001_400", "Invalid X-KM-Correlation-Id") : undefined;
+    case "kst-only":
+      return request.headers["x-km-time-zone"] !== "KST" ? undocumented(400, "001_401", "Unsupported X-KM-Time-Zone") : undefined;
     case "birth-years-1900-2100": {
       const year = Number(date.slice(0, 4));
       return year < 1900 || year > 2100 ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
