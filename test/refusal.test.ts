@@ -253,6 +253,12 @@ const FLAWS: FlawExpectation[] = [
   { flaw: "float-user-id", caughtBy: "refuse:body:userId:maximum", check: "refused", fragment: "userId:maximum" },
   { flaw: "wrong-code-for-bad-account", caughtBy: "refuse:body:bankAccount:pattern", check: "code", fragment: "expected code 002_001 (the spec's code for bankAccount:pattern), got 002_007" },
   { flaw: "success-code-on-refusal", caughtBy: "refuse:header:X-KM-Access-Key:missing", check: "not-success", fragment: "answered code 000_000" },
+  {
+    flaw: "processes-invalid-body",
+    caughtBy: "refuse:body:birthDate:pattern",
+    check: "refused",
+    fragment: "answered 400 002_007 (Bank account is not found.), a documented outcome: the request that breaks birthDate:pattern was processed, not refused",
+  },
 ];
 
 function caseOf(report: Report | undefined, id: string): CaseReport {
@@ -280,6 +286,20 @@ describe("stand-ins that each forget one kind of refusal", () => {
     // The terminal names the case that caught it, with the check and what it saw.
     expect(run.stdout).toContain(`  ${caughtBy}  ${check}: `);
     expect(run.files["junit.xml"]).toContain(`name="${caughtBy} `);
+  });
+
+  it("processes-invalid-body: only the code the spec gives the broken rule counts as a refusal (002_001 for a bad account)", async () => {
+    const server = await startRefusalStandIn("processes-invalid-body", CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--kind", "refusal", "--only", "refuse:body:*"], TEST_ENV);
+      expect(run.code).toBe(1);
+      expect(caseOf(run.report, "refuse:body:bankAccount:pattern")).toMatchObject({ status: "passed", observed: { status: 400, code: "002_001" } });
+      const processed = run.report!.cases.filter((c) => c.checks.some((k) => k.name === "refused" && !k.ok && k.message.includes("was processed, not refused")));
+      expect(processed.map((c) => c.id)).toContain("refuse:body:userName:minLength");
+      for (const c of processed) expect(c.observed).toMatchObject({ status: 400, code: "002_007" });
+    } finally {
+      await server.close();
+    }
   });
 
   it("html-401-refusals: a 401 HTML page is still a refusal (the envelope is only a warning)", async () => {
@@ -314,6 +334,7 @@ describe("stand-ins that each forget one kind of refusal", () => {
 /** Flaws against rules of the kit's own reading: a warning by default, a failure with --strict. */
 const KIT_READING_FLAWS: { flaw: RefusalFlaw; caughtBy: string; breaks: string }[] = [
   { flaw: "accepts-impossible-date", caughtBy: "refuse:body:birthDate:format", breaks: "birthDate:format" },
+  { flaw: "looks-up-impossible-date", caughtBy: "refuse:body:birthDate:format", breaks: "birthDate:format" },
   { flaw: "ignores-time-zone-pattern", caughtBy: "refuse:header:X-KM-Time-Zone:pattern", breaks: "X-KM-Time-Zone:pattern" },
   { flaw: "ignores-content-type", caughtBy: "refuse:content-type", breaks: "Content-Type:application/json" },
 ];

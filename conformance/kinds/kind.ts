@@ -50,6 +50,11 @@ export interface ConformanceCase {
   codeHoped?: boolean;
   /** Every rule the request breaks, `<field or header>:<rule>` (the refusal checks name them). */
   breaks?: readonly string[];
+  /**
+   * The documented codes that refuse this request (the spec's codes for a rule of a field it breaks);
+   * any other documented outcome code in a 4xx answer means the request was processed, not refused.
+   */
+  refusalCodes?: readonly string[];
   /** An acceptance case: what it varies and which answers are documented outcomes (the acceptance checks read it). */
   acceptance?: AcceptanceFacts;
 }

@@ -268,6 +268,12 @@ export function deriveRefusalCases(options: DeriveOptions): RefusalCatalog {
   if (options.encrypted) {
     for (const c of cryptoRefusals(rules)) cases.push(auth(c.id, c.title, c.source, { kind: "crypto", fault: c.fault }, c.breaks, MOCK_NO_DECRYPTION, "crypto"));
   }
+  // A documented code refuses a request only where the spec ties it to a rule of a field the request
+  // breaks (002_001 to a bad account); any other documented outcome means it was processed.
+  for (const c of cases) {
+    const fields = new Set(c.breaks.map((b) => b.split(":")[0]));
+    c.refusalCodes = [...new Set([...rules.codes].filter(([rule]) => fields.has(rule.split(":")[0])).map(([, code]) => code))];
+  }
   return { cases, notDerived };
 }
 

@@ -43,7 +43,11 @@ export type RefusalFlaw =
   /** Acceptable (warning only: the calendar rule is the kit's inference): takes 20250230 and other dates that do not exist. */
   | "accepts-impossible-date"
   /** Acceptable (warning only: the three capitals are the kit's inference): requires X-KM-Time-Zone, takes any value. */
-  | "ignores-time-zone-pattern";
+  | "ignores-time-zone-pattern"
+  /** Acceptable (warning only): takes 20250230 as given and looks the member up, answering 400 002_007 (not found). */
+  | "looks-up-impossible-date"
+  /** Never validates the body: looks up whatever member it was sent and answers a documented outcome (400 002_007). */
+  | "processes-invalid-body";
 
 /** Five minutes either way: a window a real server might keep. */
 export const CLOCK_WINDOW_MS = 5 * 60_000;
@@ -84,7 +88,12 @@ function adjusted(flaw: RefusalFlaw | undefined, request: ReceivedRequest, creds
       v.clockOk = true;
       break;
     case "accepts-impossible-date":
+    case "looks-up-impossible-date":
       v.bodyViolations = v.bodyViolations.filter((x) => !(x.path === "birthDate" && x.rule === "format"));
+      break;
+    case "processes-invalid-body":
+      // Only the bankAccount rules, which the spec answers with 002_001, are still looked at.
+      v.bodyViolations = v.bodyViolations.filter((x) => x.path === "bankAccount");
       break;
     case "ignores-time-zone-pattern":
       v.headerViolations = v.headerViolations.filter((x) => !(x.path === "X-KM-Time-Zone" && x.rule !== "required"));
