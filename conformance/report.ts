@@ -63,3 +63,9 @@ export function warningsOf(checks: readonly CheckResult[]): CheckResult[] {
 }
 
 export const hasWarnings = (c: { checks: readonly CheckResult[] }): boolean => warningsOf(c.checks).length > 0;
+
+/** How many cases passed with a warning (`summary.warned`). */
+export const countWarned = (cases: readonly CaseReport[]): number => cases.filter((c) => c.status === "passed" && hasWarnings(c)).length;
+
+/** `summary.warned`, or counted from the cases for a report made without it. */
+export const warnedOf = (report: Report): number => report.summary.warned ?? countWarned(report.cases);

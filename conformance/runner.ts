@@ -16,7 +16,7 @@ import { idleWork, type IdleWork } from "./idle-work.js";
 import type { BuildContext, BuiltRequest, CaseKind, ConformanceCase, EncryptionSettings } from "./kinds/kind.js";
 import { kindOf } from "./kinds/registry.js";
 import { Scrubber, type PersonalValue } from "./masking.js";
-import { hasWarnings, type CaseReport, type CheckResult, type Report } from "./report.js";
+import { countWarned, hasWarnings, type CaseReport, type CheckResult, type Report } from "./report.js";
 import { exchange, type Exchange } from "./transport.js";
 
 export { operationUrl };
@@ -290,14 +290,13 @@ export async function runConformance(options: RunOptions): Promise<Report> {
   }
 
   const count = (status: CaseReport["status"]) => results.filter((r) => r.status === status).length;
-  const warned = results.filter((r) => r.status === "passed" && hasWarnings(r)).length;
   // The cases are masked already; the rest of the report is masked here, before any reporter sees it.
   // Masking an array of objects part by part gives what masking it whole gives (no leaves to join).
   const envelope = scrub.shown({
     target: options.target,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warned },
+    summary: { total: results.length, passed: count("passed"), failed: count("failed"), skipped: count("skipped"), warned: countWarned(results) },
     ...(options.fuzz ? { fuzz: { ...options.fuzz } } : {}),
     ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
     ...(options.reproduce && results.some((r) => r.reproduce !== undefined) ? { reproduceEnvironment: [...options.reproduce.environment] } : {}),

@@ -265,7 +265,8 @@ export function documentedStatuses(): string[] {
 }
 
 let documentedStatusSet: Set<string> | undefined;
-const isDocumentedStatus = (status: number) => (documentedStatusSet ??= new Set(documentedStatuses())).has(String(status));
+/** Whether the operation documents this status (the list read once). */
+export const isDocumentedStatus = (status: number): boolean => (documentedStatusSet ??= new Set(documentedStatuses())).has(String(status));
 
 /** A response body against the schema of its status; null when the status is not documented. */
 export function validateResponseBody(status: number, body: unknown): Violation[] | null {

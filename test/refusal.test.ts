@@ -5,7 +5,6 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CASE_IDS, CASES } from "../generated/contract.js";
-import { selectCases } from "../conformance/catalog.js";
 import { countByRule, deriveRefusalCases, type RefusalCase } from "../conformance/refusal/catalog.js";
 import { kitSpecDocument, type SpecDocument } from "../conformance/refusal/spec-rules.js";
 import { runConformance } from "../conformance/runner.js";

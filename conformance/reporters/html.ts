@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { stringifyJson } from "../../src/json.js";
 import { isSecretHeader, REDACTED } from "../../common/secret-headers.js";
-import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
+import { warnedOf, warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { escapeHtml } from "./html-escape.js";
 import { groupsOf, presentationOf, type KindGroup } from "./kinds.js";
 import { renderLatencyChart } from "./latency-chart.js";
@@ -181,8 +181,6 @@ function renderRow(c: CaseReport, limit: number | undefined): string {
   ].join("");
 }
 
-const warned = (report: Report) => report.cases.filter((c) => c.status === "passed" && warningsOf(c.checks).length);
-const warnedCount = (report: Report) => report.summary.warned ?? warned(report).length;
 
 /** The cases with warnings, named in the summary (each row shows its warnings in amber). */
 function warningSummary(report: Report): string {
@@ -239,7 +237,7 @@ export function renderHtmlReport(report: Report): string {
 <dt>Target</dt><dd><code class="target">${escapeHtml(report.target)}</code></dd>
 <dt>Started at</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(report.startedAt)}</time></dd>
 <dt>Duration</dt><dd>${formatDuration(report.durationMs)}</dd>
-<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedCount(report) ? ` <span class="count-warned">(${warnedCount(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
+<dt>Cases</dt><dd><span class="count-total">${total} total</span>, <span class="count-passed">${passed} passed</span>${warnedOf(report) ? ` <span class="count-warned">(${warnedOf(report)} with warnings)</span>` : ""}, <span class="${failed ? "count-failed" : "count-none-failed"}">${failed} failed</span>${skipped ? `, <span class="count-skipped">${skipped} skipped</span>` : ""}</dd>
 ${warningSummary(report)}${limitSummary(report)}${report.fuzz ? `<dt>Fuzz</dt><dd>${report.fuzz.count} random valid bodies, seed <code class="fuzz-seed">${report.fuzz.seed}</code> (<code>--fuzz ${report.fuzz.count} --seed ${report.fuzz.seed}</code> draws the same bodies)</dd>\n` : ""}${reproduceSummary(report)}</dl>
 <h2>Latency</h2>
 ${renderLatencyChart(report.cases.filter((c) => c.status !== "skipped"), report.maxResponseTimeMs)}

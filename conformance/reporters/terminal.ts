@@ -1,7 +1,7 @@
 // The run as a person reads it on stdout: a table, the failed checks under it, and a last line
 // `N passed, M failed` that scripts may grep.
 import { escapeControls } from "../../common/control-chars.js";
-import { warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
+import { warnedOf, warningsOf, type CaseReport, type CheckResult, type Report } from "../report.js";
 import { groupsOf, presentationOf } from "./kinds.js";
 import { reproduceNote } from "./reproduce-note.js";
 
@@ -26,7 +26,7 @@ const observedOf = (c: CaseReport) => (c.observed.status === null ? "no answer" 
 /** `58 passed (3 with warnings), 0 failed, 7 skipped`: what scripts grep, warnings counted. */
 export function summaryLine(report: Report): string {
   const skipped = report.summary.skipped ?? 0;
-  const warned = report.summary.warned ?? report.cases.filter((c) => c.status === "passed" && warningsOf(c.checks).length).length;
+  const warned = warnedOf(report);
   return `${report.summary.passed} passed${warned ? ` (${warned} with warnings)` : ""}, ${report.summary.failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
