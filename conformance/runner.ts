@@ -161,12 +161,13 @@ function sentValues(cases: readonly ConformanceCase[], credentials: Credentials)
 /**
  * The credential values a request carries that were made for it alone: the values of its secret
  * headers (the token; an Authorization a --cases override adds) and the JWE it sent, each with its
- * long parts (the token's HMAC, the JWE's ciphertext), since a server may echo a part alone.
+ * long parts (the token's HMAC, the JWE's ciphertext), since a server may echo a part alone. A
+ * part of digits only is no secret: the token's request time, which X-KM-Tran-Time sends in clear.
  */
 function credentialsSent(built: BuiltRequest): string[] {
   const values = Object.entries(built.headers).filter(([name]) => isSecretHeader(name)).map(([, value]) => value);
   if (built.jwe !== undefined) values.push(built.jwe);
-  return values.flatMap((value) => [value, ...value.split(/[:.]/).filter((part) => part.length >= 16 && part !== value)]);
+  return values.flatMap((value) => [value, ...value.split(/[:.]/).filter((part) => part.length >= 16 && part !== value && !/^[0-9]+$/.test(part))]);
 }
 
 /** A failed case, or one with a warning, gets the command that reruns it alone (when the run makes them). */

@@ -204,6 +204,22 @@ describe("a server quoting the credentials it received (token, access key, JWE) 
     expect(description === ENCODED_MARKER || description.includes("[redacted]")).toBe(true);
   });
 
+  it("redacts the token's HMAC but shows the request time it carries, which X-KM-Tran-Time sends in clear", async () => {
+    let token = "";
+    const server = await startEchoingServer((_raw, req) => {
+      token = String(req.headers["x-km-tran-token"] ?? "");
+      const [, time, hmac] = token.split(":");
+      return { status: 400, body: `{"response":{"code":"999_400","description":${JSON.stringify(`refused: request time ${time}, hmac ${hmac}`)}}}` };
+    });
+    const run = await against(server, ["--only", "success"]);
+    const [, time, hmac] = token.split(":");
+    expect(time).toMatch(/^[0-9]{17}$/);
+    expect(hmac!.length).toBeGreaterThanOrEqual(16);
+    expectAbsent(run, [hmac!]);
+    const description = (caseOf(run, "success").observed.body as { response: { description: string } }).response.description;
+    expect(description).toBe(`refused: request time ${time}, hmac [redacted]`);
+  });
+
   it("leaves no JWE it was sent (or a part of one) in any report, in encrypted mode", async () => {
     const serverKeys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
     const jwes: string[] = [];
