@@ -51,26 +51,34 @@ function unitsKey(text: string, at: number, width: number): number {
 
 /**
  * Which of many strings a text holds, in one pass over the text: each string is filed under its
- * first code units (four for a string that long, else two), so a position of the text costs a
- * lookup or two however many strings there are. A run with --fuzz 1000 sends some 3000 personal
- * values and learns some 1000 tokens: one alternation of them all cost a regular expression a scan
- * per value, and files of two units held thirty account numbers under each pair of digits.
+ * first code units (four for a string that long, else two) and its length, so a position of the
+ * text costs a lookup or two however many strings there are. A run with --fuzz 1000 sends some 3000
+ * personal values and learns some 1000 tokens: one alternation of them all cost a regular
+ * expression a scan per value, and strings compared one by one under their first units cost a scan
+ * of every account number that starts with the same year wherever a date was written.
  */
 class StringIndex<T extends { squeezed: string; raw: string }> {
   /** Whether any item starts with this code unit: most positions of a text stop here. */
   private readonly starts = new Uint8Array(0x10000);
-  private readonly byTwo = new Map<number, T[]>();
-  private readonly byFour = new Map<number, T[]>();
+  /** The lengths of the items filed under their first two (or four) units: a few, however many items. */
+  private readonly lengthsByTwo = new Map<number, number[]>();
+  private readonly lengthsByFour = new Map<number, number[]>();
+  /** The items by their squeezed text (two raw values may squeeze alike). */
+  private readonly exact = new Map<string, T[]>();
   size = 0;
 
   add(item: T): void {
     this.size++;
-    this.starts[item.squeezed.charCodeAt(0)] = 1;
-    const [files, width] = item.squeezed.length >= 4 ? [this.byFour, 4] : [this.byTwo, 2];
-    const key = unitsKey(item.squeezed, 0, width);
-    const list = files.get(key);
-    if (list) list.push(item);
-    else files.set(key, [item]);
+    const { squeezed } = item;
+    this.starts[squeezed.charCodeAt(0)] = 1;
+    const [files, width] = squeezed.length >= 4 ? [this.lengthsByFour, 4] : [this.lengthsByTwo, 2];
+    const key = unitsKey(squeezed, 0, width);
+    const lengths = files.get(key);
+    if (!lengths) files.set(key, [squeezed.length]);
+    else if (!lengths.includes(squeezed.length)) lengths.push(squeezed.length);
+    const same = this.exact.get(squeezed);
+    if (same) same.push(item);
+    else this.exact.set(squeezed, [item]);
   }
 
   /** The items `text` holds, longest first (so one that holds another is replaced whole); with `any`, the first found. */
@@ -78,17 +86,21 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
     let found: T[] | undefined;
     for (let i = 0; i + 1 < text.length; i++) {
       if (this.starts[text.charCodeAt(i)] === 0) continue;
-      found = this.match(text, i, this.byTwo.get(unitsKey(text, i, 2)), found);
-      if (i + 3 < text.length) found = this.match(text, i, this.byFour.get(unitsKey(text, i, 4)), found);
+      found = this.match(text, i, this.lengthsByTwo.get(unitsKey(text, i, 2)), found);
+      if (i + 3 < text.length) found = this.match(text, i, this.lengthsByFour.get(unitsKey(text, i, 4)), found);
       if (any && found) return found.slice(0, 1);
     }
     return found ? found.sort((a, b) => b.raw.length - a.raw.length) : [];
   }
 
-  /** `found` with the items of `list` that start at `at`. */
-  private match(text: string, at: number, list: T[] | undefined, found: T[] | undefined): T[] | undefined {
-    if (list === undefined) return found;
-    for (const item of list) if (text.startsWith(item.squeezed, at) && !found?.includes(item)) (found ??= []).push(item);
+  /** `found` with the items of one of `lengths` that start at `at`. */
+  private match(text: string, at: number, lengths: number[] | undefined, found: T[] | undefined): T[] | undefined {
+    if (lengths === undefined) return found;
+    for (const length of lengths) {
+      if (at + length > text.length) continue;
+      const items = this.exact.get(text.slice(at, at + length));
+      if (items) for (const item of items) if (!found?.includes(item)) (found ??= []).push(item);
+    }
     return found;
   }
 }

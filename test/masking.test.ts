@@ -200,6 +200,18 @@ describe("Scrubber.learn: secrets made while a run goes on", () => {
     expect(scrub.text("refused: no token")).toBe("refused: no token");
   });
 
+  it("finds each of many values that share their first characters, whatever their lengths, and two values written alike", () => {
+    // Accounts and learned values starting with the same year, of several lengths: one may hold another.
+    const accounts = Array.from({ length: 300 }, (_, i) => `2026${String(i).padStart(3 + (i % 5), "0")}`);
+    const scrub = new Scrubber([], [...accounts.map((value) => ({ field: "bankAccount", value })), { field: "userName", value: "AB-12" }, { field: "userName", value: "ab12" }]);
+    scrub.learn(Array.from({ length: 300 }, (_, i) => `2026120310${String(i).padStart(12, "0")}`));
+    expect(scrub.text(`acct ${accounts[7]} and ${accounts[298]}`)).toBe(`acct ${"*".repeat(accounts[7]!.length - 4)}${accounts[7]!.slice(-4)} and ${"*".repeat(accounts[298]!.length - 4)}${accounts[298]!.slice(-4)}`);
+    expect(scrub.text(`token part 2026120310${String(299).padStart(12, "0")}.`)).toBe("token part [redacted].");
+    // Written alike once squeezed: the longer spelling masks both.
+    expect(scrub.text("name ab12, AB-12")).toBe("name A***2, A***2");
+    expect(scrub.text("year 2026 only, 2025000001")).toBe("year 2026 only, 2025000001");
+  });
+
   it("ignores values too short to tell apart from other text", () => {
     const scrub = new Scrubber([]);
     scrub.learn(["short", "KST"]);
