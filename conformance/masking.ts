@@ -42,27 +42,55 @@ export const MAX_REPORT_STRING = 8_192;
 
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
-/** `width` code units from `at` as one small integer (a V8 small integer hashes fastest); different runs may share one. */
-function unitsKey(text: string, at: number, width: number): number {
-  let key = 0;
-  for (let i = 0; i < width; i++) key = (key * 31 + text.charCodeAt(at + i)) & 0x3fffffff;
+/** The key of `width` code units at `at`, from the key of the units before them (0 at the start). */
+const extendKey = (key: number, text: string, from: number, to: number): number => {
+  for (let i = from; i < to; i++) key = (key * 31 + text.charCodeAt(i)) & 0x3fffffff;
   return key;
+};
+
+/** Which keys were seen, by their low `bits` bits: a few thousand keys leave a million bits sparse. */
+class KeyBits {
+  private readonly words: Uint32Array;
+  private readonly mask: number;
+
+  constructor(bits: number) {
+    this.words = new Uint32Array(2 ** (bits - 5));
+    this.mask = 2 ** bits - 1;
+  }
+
+  add(key: number): void {
+    const at = key & this.mask;
+    this.words[at >>> 5]! |= 1 << (at & 31);
+  }
+
+  /** False: no key added has these low bits. */
+  mayHave(key: number): boolean {
+    const at = key & this.mask;
+    return (this.words[at >>> 5]! & (1 << (at & 31))) !== 0;
+  }
+}
+
+/** The items whose first `width` units are their key: which keys there are, and the lengths under each. */
+interface Shelf {
+  width: number;
+  keys: KeyBits;
+  lengths: Map<number, number[]>;
 }
 
 /**
  * Which of many strings a text holds, in one pass over the text: each string is filed under its
- * first code units (four for a string that long, else two) and its length, so a position of the
- * text costs a lookup or two however many strings there are. A run with --fuzz 1000 sends some 3000
- * personal values and learns some 1000 tokens: one alternation of them all cost a regular
- * expression a scan per value, and strings compared one by one under their first units cost a scan
- * of every account number that starts with the same year wherever a date was written.
+ * first code units (eight for a string that long, else four, else two) and its length, and found
+ * by its exact text, so a position of the text costs a few bit tests however many strings there
+ * are. A run with --fuzz 1000 sends some 3000 personal values and learns some 2000 token parts:
+ * one alternation of them all cost a regular expression a scan per value; strings compared one by
+ * one under their first units cost a scan of every request time of the run wherever a date was
+ * written; and a thousand accounts and birth dates take a fifth of all four-digit starts.
  */
 class StringIndex<T extends { squeezed: string; raw: string }> {
   /** Whether any item starts with this code unit: most positions of a text stop here. */
   private readonly starts = new Uint8Array(0x10000);
-  /** The lengths of the items filed under their first two (or four) units: a few, however many items. */
-  private readonly lengthsByTwo = new Map<number, number[]>();
-  private readonly lengthsByFour = new Map<number, number[]>();
+  /** Longest width first: an item goes on the first shelf it is long enough for. */
+  private readonly shelves: readonly Shelf[] = [8, 4, 2].map((width) => ({ width, keys: new KeyBits(20), lengths: new Map<number, number[]>() }));
   /** The items by their squeezed text (two raw values may squeeze alike). */
   private readonly exact = new Map<string, T[]>();
   size = 0;
@@ -71,10 +99,11 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
     this.size++;
     const { squeezed } = item;
     this.starts[squeezed.charCodeAt(0)] = 1;
-    const [files, width] = squeezed.length >= 4 ? [this.lengthsByFour, 4] : [this.lengthsByTwo, 2];
-    const key = unitsKey(squeezed, 0, width);
-    const lengths = files.get(key);
-    if (!lengths) files.set(key, [squeezed.length]);
+    const shelf = this.shelves.find((s) => squeezed.length >= s.width)!;
+    const key = extendKey(0, squeezed, 0, shelf.width);
+    shelf.keys.add(key);
+    const lengths = shelf.lengths.get(key);
+    if (!lengths) shelf.lengths.set(key, [squeezed.length]);
     else if (!lengths.includes(squeezed.length)) lengths.push(squeezed.length);
     const same = this.exact.get(squeezed);
     if (same) same.push(item);
@@ -84,10 +113,19 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
   /** The items `text` holds, longest first (so one that holds another is replaced whole); with `any`, the first found. */
   in(text: string, any = false): T[] {
     let found: T[] | undefined;
+    const [eight, four, two] = this.shelves as [Shelf, Shelf, Shelf];
     for (let i = 0; i + 1 < text.length; i++) {
       if (this.starts[text.charCodeAt(i)] === 0) continue;
-      found = this.match(text, i, this.lengthsByTwo.get(unitsKey(text, i, 2)), found);
-      if (i + 3 < text.length) found = this.match(text, i, this.lengthsByFour.get(unitsKey(text, i, 4)), found);
+      const key2 = extendKey(0, text, i, i + 2);
+      if (two.keys.mayHave(key2)) found = this.match(text, i, two.lengths.get(key2), found);
+      if (i + 4 <= text.length) {
+        const key4 = extendKey(key2, text, i + 2, i + 4);
+        if (four.keys.mayHave(key4)) found = this.match(text, i, four.lengths.get(key4), found);
+        if (i + 8 <= text.length) {
+          const key8 = extendKey(key4, text, i + 4, i + 8);
+          if (eight.keys.mayHave(key8)) found = this.match(text, i, eight.lengths.get(key8), found);
+        }
+      }
       if (any && found) return found.slice(0, 1);
     }
     return found ? found.sort((a, b) => b.raw.length - a.raw.length) : [];
