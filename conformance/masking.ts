@@ -42,9 +42,9 @@ export const MAX_REPORT_STRING = 8_192;
 
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
-/** The key of `width` code units at `at`, from the key of the units before them (0 at the start). */
+/** The key of the units from `from` to `to`, continuing `key` (0 at the start): a 32-bit integer, never a float. */
 const extendKey = (key: number, text: string, from: number, to: number): number => {
-  for (let i = from; i < to; i++) key = (key * 31 + text.charCodeAt(i)) & 0x3fffffff;
+  for (let i = from; i < to; i++) key = (Math.imul(key, 31) + text.charCodeAt(i)) | 0;
   return key;
 };
 
@@ -89,6 +89,8 @@ interface Shelf {
 class StringIndex<T extends { squeezed: string; raw: string }> {
   /** Whether any item starts with this code unit: most positions of a text stop here. */
   private readonly starts = new Uint8Array(0x10000);
+  /** The first four units of every item that long: where none starts, the shelves of four and eight have nothing. */
+  private readonly fourStarts = new KeyBits(20);
   /** Longest width first: an item goes on the first shelf it is long enough for. */
   private readonly shelves: readonly Shelf[] = [8, 4, 2].map((width) => ({ width, keys: new KeyBits(20), lengths: new Map<number, number[]>() }));
   /** The items by their squeezed text (two raw values may squeeze alike). */
@@ -99,6 +101,7 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
     this.size++;
     const { squeezed } = item;
     this.starts[squeezed.charCodeAt(0)] = 1;
+    if (squeezed.length >= 4) this.fourStarts.add(extendKey(0, squeezed, 0, 4));
     const shelf = this.shelves.find((s) => squeezed.length >= s.width)!;
     const key = extendKey(0, squeezed, 0, shelf.width);
     shelf.keys.add(key);
@@ -113,17 +116,22 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
   /** The items `text` holds, longest first (so one that holds another is replaced whole); with `any`, the first found. */
   in(text: string, any = false): T[] {
     let found: T[] | undefined;
+    const { starts, fourStarts } = this;
     const [eight, four, two] = this.shelves as [Shelf, Shelf, Shelf];
-    for (let i = 0; i + 1 < text.length; i++) {
-      if (this.starts[text.charCodeAt(i)] === 0) continue;
-      const key2 = extendKey(0, text, i, i + 2);
+    const end = text.length;
+    for (let i = 0; i + 1 < end; i++) {
+      const first = text.charCodeAt(i);
+      if (starts[first] === 0) continue;
+      const key2 = (Math.imul(first, 31) + text.charCodeAt(i + 1)) | 0;
       if (two.keys.mayHave(key2)) found = this.match(text, i, two.lengths.get(key2), found);
-      if (i + 4 <= text.length) {
-        const key4 = extendKey(key2, text, i + 2, i + 4);
-        if (four.keys.mayHave(key4)) found = this.match(text, i, four.lengths.get(key4), found);
-        if (i + 8 <= text.length) {
-          const key8 = extendKey(key4, text, i + 4, i + 8);
-          if (eight.keys.mayHave(key8)) found = this.match(text, i, eight.lengths.get(key8), found);
+      if (i + 4 <= end) {
+        const key4 = (Math.imul((Math.imul(key2, 31) + text.charCodeAt(i + 2)) | 0, 31) + text.charCodeAt(i + 3)) | 0;
+        if (fourStarts.mayHave(key4)) {
+          if (four.keys.mayHave(key4)) found = this.match(text, i, four.lengths.get(key4), found);
+          if (i + 8 <= end) {
+            const key8 = extendKey(key4, text, i + 4, i + 8);
+            if (eight.keys.mayHave(key8)) found = this.match(text, i, eight.lengths.get(key8), found);
+          }
         }
       }
       if (any && found) return found.slice(0, 1);
@@ -316,6 +324,8 @@ export class Scrubber {
   }
 
   private scrubText(value: string): string {
+    // A sent number (a userId) alone: nothing else to search.
+    if (this.plain.has(value)) return value;
     // A sent number written whole is set aside while the rest is searched, then put back.
     const held = this.holdPlain(value);
     if (!held) return this.searched(value);
@@ -368,14 +378,15 @@ export class Scrubber {
           names[i] = name;
         });
       }
-      const values = keys.map((k) => {
+      const maskedByName: boolean[] = [];
+      const values = keys.map((k, i) => {
         const v = (node as Record<string, unknown>)[k];
         const mask = personalMask(k);
-        if (mask) return maskField(mask, v);
+        if (mask) return (maskedByName[i] = true), maskField(mask, v);
         if (isLeaf(v)) return isSecretHeader(k) ? REDACTED : this.leaf(v);
         return this.walk(v, escape, k);
       });
-      const split = this.splitAcross(values);
+      const split = this.splitAcross(values, maskedByName);
       const out: Record<string, unknown> = {};
       names.forEach((name, i) => {
         const value = this.finished(split[i], escape, keys[i]);
@@ -402,14 +413,17 @@ export class Scrubber {
   }
 
   /** A value split over sibling fields (`"333015"`, `"555557"`): each part becomes ENCODED_MARKER. */
-  private splitAcross(items: unknown[]): unknown[] {
+  private splitAcross(items: unknown[], maskedByName: readonly boolean[] = []): unknown[] {
     const spans: { index: number; start: number; end: number }[] = [];
     const parts: string[] = [];
     let joined = "";
     items.forEach((item, index) => {
       if (!isLeaf(item)) return;
-      // A sent number is no part of a personal value split over siblings.
-      const part = this.holdPlain(String(item))?.text ?? String(item);
+      // A sent number is no part of a personal value split over siblings; nor is a personal field
+      // masked by its name, which stands as one asterisk: what its mask shows (a year, four digits)
+      // joined to a neighbour would only mark the neighbour, and a body of random values would
+      // make every join a new text to search.
+      const part = maskedByName[index] ? "*" : (this.holdPlain(String(item))?.text ?? String(item));
       const start = joined.length;
       joined += part;
       parts.push(part);

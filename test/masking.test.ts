@@ -103,6 +103,13 @@ describe("Scrubber.value", () => {
     expect(scrub.value(["김", "코나", "x"])).toEqual([ENCODED_MARKER, ENCODED_MARKER, "x"]);
   });
 
+  it("joins no personal field masked by its name to its neighbours: what its mask shows is no part of a split value", () => {
+    // The account's mask shows 5557; joined to the next field it would spell another sent account.
+    const other = new Scrubber([], [...Scrubber.personalValues(SENT), { field: "bankAccount", value: "5557000001" }]);
+    expect(other.value({ bankAccount: ACCOUNT, note: "000001" })).toEqual({ bankAccount: "********5557", note: "000001" });
+    expect(other.value({ a: "5557", note: "000001" })).toEqual({ a: ENCODED_MARKER, note: ENCODED_MARKER });
+  });
+
   it("keeps a server's __proto__ key as an ordinary key, masked like any other", () => {
     const parsed = JSON.parse(`{"__proto__": {"acct": "${ACCOUNT}"}, "constructor": "kept", "a": 1}`) as unknown;
     const out = scrub.shown(parsed) as Record<string, unknown>;
