@@ -12,14 +12,15 @@ import { signedHeaders } from "../src/signing.js";
 import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { selectRun } from "../conformance/selection.js";
 import type { BenchRow } from "./run.js";
-import { fmt, interleaved, median } from "./timing.js";
+import { fmt, interleaved } from "./timing.js";
 
 const ANSWER_DELAY_MS = 100;
 const ROUNDS = 9;
-/** --fuzz in the cost-per-request comparison, its rounds (a run of 1109 requests takes seconds) and their concurrency. */
+/** --fuzz in the cost-per-request comparison, its rounds (a run of 1110 requests takes seconds) and their concurrency. */
 const FUZZ = 1000;
 const FUZZ_ROUNDS = 5;
-const FIXED_PER_FUZZ = 5;
+/** Default runs a round: about as many requests as the --fuzz run. */
+const FIXED_PER_FUZZ = 10;
 const CPU_CONCURRENCY = 16;
 
 // Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
@@ -74,26 +75,46 @@ export default async function (): Promise<BenchRow[]> {
     // this process (the server runs in another), both runs in many waves at one concurrency: one wave
     // of 1109 requests would overflow a server's backlog, and a run in one wave spends its work while
     // it waits, which a long run cannot.
-    const cpuMs = { fixed: [] as number[], fuzz: [] as number[] };
-    const timed = (cases: typeof all, into: number[]) => async () => {
+    type Variant = "fixed" | "fuzz";
+    interface Cost { cpuMs: number; requests: number; wallMs: number }
+    const none = (): Cost => ({ cpuMs: 0, requests: 0, wallMs: 0 });
+    /** One phase: the runs in turn, in one CPU time. */
+    const phase = async (cases: typeof all, runs: number): Promise<Cost> => {
+      const cost = none();
       const before = process.cpuUsage();
-      const report = await runConformance({ target: server.url, credentials, concurrency: CPU_CONCURRENCY, cases });
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        passed(await runConformance({ target: server.url, credentials, concurrency: CPU_CONCURRENCY, cases }));
+        cost.wallMs += performance.now() - started;
+        cost.requests += cases.length;
+      }
       const used = process.cpuUsage(before);
-      into.push((used.user + used.system) / 1000);
-      passed(report);
+      cost.cpuMs = (used.user + used.system) / 1000;
+      return cost;
     };
-    // The default run takes a tenth of the time: it runs FIXED_PER_FUZZ times a round, so both
-    // medians rest on enough CPU time to rise above the machine's noise.
-    const fixedRuns = timed(all, cpuMs.fixed);
-    const w = await interleaved(FUZZ_ROUNDS, {
-      fixed: async () => {
-        for (let i = 0; i < FIXED_PER_FUZZ; i++) await fixedRuns();
-      },
-      fuzz: timed(fuzzed, cpuMs.fuzz),
-    });
-    // The warm-up round is left out of the CPU samples too.
-    const fixedCost = median(cpuMs.fixed.slice(FIXED_PER_FUZZ)) / all.length;
-    const fuzzCost = median(cpuMs.fuzz.slice(1)) / fuzzed.length;
+    const perRequest = (c: Cost) => c.cpuMs / c.requests;
+    // A round: the --fuzz run once and the default run FIXED_PER_FUZZ times (about as many
+    // requests), their order swapped every round so drift within a round meets both alike.
+    const round = async (swapped: boolean): Promise<Record<Variant, Cost>> => {
+      const fixed = () => phase(all, FIXED_PER_FUZZ);
+      const fuzz = () => phase(fuzzed, 1);
+      if (swapped) {
+        const fuzzCost = await fuzz();
+        return { fuzz: fuzzCost, fixed: await fixed() };
+      }
+      const fixedCost = await fixed();
+      return { fixed: fixedCost, fuzz: await fuzz() };
+    };
+    await round(false);
+    const rounds: Record<Variant, Cost>[] = [];
+    for (let r = 0; r < FUZZ_ROUNDS; r++) rounds.push(await round(r % 2 === 1));
+    // The cost per request is all CPU time over all requests: a median of single default runs would
+    // leave out the runs a full GC lands in, which the one long run always holds, and favour the short run.
+    const total = (variant: Variant): Cost =>
+      rounds.reduce((sum, r) => ({ cpuMs: sum.cpuMs + r[variant].cpuMs, requests: sum.requests + r[variant].requests, wallMs: sum.wallMs + r[variant].wallMs }), none());
+    const fixedCost = perRequest(total("fixed"));
+    const fuzzCost = perRequest(total("fuzz"));
+    const roundRatios = rounds.map((r) => perRequest(r.fuzz) / perRequest(r.fixed)).sort((a, b) => a - b);
     const kinds = [...new Set(all.map((c) => c.kind))].join(", ");
     const setting = `server answers after ${ANSWER_DELAY_MS} ms; medians of ${ROUNDS} interleaved rounds`;
     return [
@@ -119,7 +140,7 @@ export default async function (): Promise<BenchRow[]> {
         name: `conformance: runner's CPU time per request with --fuzz ${FUZZ} (${fuzzed.length} cases) vs the full default run (${all.length}), both at concurrency ${CPU_CONCURRENCY}`,
         ratio: fuzzCost / fixedCost,
         goal: 1,
-        detail: `${(fuzzCost * 1000).toFixed(0)} µs vs ${(fixedCost * 1000).toFixed(0)} µs of CPU per request (building, sending, reading, judging, masking; this process, its GC threads included), medians of ${FUZZ_ROUNDS} interleaved rounds, the default run ${FIXED_PER_FUZZ} times a round; runs ${fmt(w.fuzz)} vs ${fmt(w.fixed / FIXED_PER_FUZZ)}; drawing and judging the ${FUZZ} random bodies took ${fmt(fuzzDeriveMs - deriveMs)} once before the run; server answers after ${ANSWER_DELAY_MS} ms`,
+        detail: `${(fuzzCost * 1000).toFixed(0)} µs vs ${(fixedCost * 1000).toFixed(0)} µs of CPU per request (building, sending, reading, judging, masking; this process, its GC threads included), all CPU time over all requests of ${FUZZ_ROUNDS} rounds after a warm-up, each the default run ${FIXED_PER_FUZZ} times and the --fuzz run once, in turns (single rounds: ${roundRatios[0]!.toFixed(2)}–${roundRatios.at(-1)!.toFixed(2)}×); runs ${fmt(total("fuzz").wallMs / FUZZ_ROUNDS)} vs ${fmt(total("fixed").wallMs / FUZZ_ROUNDS / FIXED_PER_FUZZ)}; drawing and judging the ${FUZZ} random bodies took ${fmt(fuzzDeriveMs - deriveMs)} once before the run; server answers after ${ANSWER_DELAY_MS} ms`,
       },
     ];
   } finally {
