@@ -38,5 +38,6 @@ try {
   }
   console.log(JSON.stringify({ fixed: all.length * fixedPerFuzz, fuzz: fuzzed.length }));
 } finally {
-  server.disconnect();
+  // Disconnecting stops it (bench/slow-server.ts); one that exited early has no channel left.
+  if (server.connected) server.disconnect();
 }
