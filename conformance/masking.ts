@@ -48,7 +48,12 @@ const extendKey = (key: number, text: string, from: number, to: number): number 
   return key;
 };
 
-/** Which keys were seen, by their low `bits` bits: a few thousand keys leave a million bits sparse. */
+/**
+ * Which keys were seen, by their low `bits` bits. A filter only: a false "may have" costs one Map
+ * lookup. Small on purpose: four tables of a million bits (512 KB, beside the 64 KB `starts`
+ * table) outgrew a core's cache, so a long --fuzz run missed it at most positions of every text;
+ * at 2^16 bits each (8 KB) a few thousand keys set some 7% of them, and the tables stay in cache.
+ */
 class KeyBits {
   private readonly words: Uint32Array;
   private readonly mask: number;
@@ -90,9 +95,9 @@ class StringIndex<T extends { squeezed: string; raw: string }> {
   /** Whether any item starts with this code unit: most positions of a text stop here. */
   private readonly starts = new Uint8Array(0x10000);
   /** The first four units of every item that long: where none starts, the shelves of four and eight have nothing. */
-  private readonly fourStarts = new KeyBits(20);
+  private readonly fourStarts = new KeyBits(16);
   /** Longest width first: an item goes on the first shelf it is long enough for. */
-  private readonly shelves: readonly Shelf[] = [8, 4, 2].map((width) => ({ width, keys: new KeyBits(20), lengths: new Map<number, number[]>() }));
+  private readonly shelves: readonly Shelf[] = [8, 4, 2].map((width) => ({ width, keys: new KeyBits(16), lengths: new Map<number, number[]>() }));
   /** The items by their squeezed text (two raw values may squeeze alike). */
   private readonly exact = new Map<string, T[]>();
   size = 0;
