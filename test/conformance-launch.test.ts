@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userPath } from "../conformance/config.js";
+import type { Report } from "../conformance/report.js";
 import { main } from "../conformance/cli.js";
 import { CapturedStream, TEST_ENV } from "./support/conformance-run.js";
 import { startFaithfulServer, type FaithfulServer } from "./support/faithful-server.js";
@@ -120,6 +121,22 @@ describe("the report directory", () => {
     for (const name of ["report.json", "junit.xml", "report.html"]) expect(lstatSync(join(dir, name)).isFile()).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, "report.json"), "utf8"))).toMatchObject({ summary: { total: 1, passed: 1 } });
     expect(readdirSync(dir).sort()).toEqual(["junit.xml", "report.html", "report.json"]);
+  });
+
+  it("a report that cannot be written fails the run (exit 2, naming why) only after the other reports are written in full", async () => {
+    const dir = join(tmp, "reports");
+    mkdirSync(dir);
+    // A non-empty folder where junit.xml goes: its file cannot be renamed into place.
+    mkdirSync(join(dir, "junit.xml"));
+    writeFileSync(join(dir, "junit.xml", "keep"), "");
+    const run = await inProcess(["--target", server.url, "--only", "success", "--report-dir", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/could not write the reports to .*reports: .*(ENOTEMPTY|EISDIR|EEXIST)/);
+    // Nothing is still being written once the run has returned: no temporary file is left, and the
+    // two reports that could be written are there in full.
+    expect(readdirSync(dir).sort()).toEqual(["junit.xml", "report.html", "report.json"]);
+    expect((JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as Report).summary).toMatchObject({ total: 1, passed: 1 });
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toMatch(/<\/html>\s*$/);
   });
 });
 
