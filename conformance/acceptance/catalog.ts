@@ -11,7 +11,7 @@ import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../reque
 import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
-import { codesForKeptRules, documentedOutcomes } from "./outcomes.js";
+import { codelessOutcomeFor, codelessOutcomes, codesForKeptRules, documentedOutcomes } from "./outcomes.js";
 import { letterCaseValues, validValues } from "./valid-values.js";
 
 export interface AcceptanceCase extends ConformanceCase {
@@ -78,6 +78,7 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   const judge = options.judge ?? (options.doc ? documentJudge(doc) : kitJudge);
   const rules = readSpecRules(doc);
   const outcomes = documentedOutcomes(doc);
+  const codeless = codelessOutcomes(doc);
   const baseBody = options.baseBody;
   const overrideHeaders = options.overrideHeaders ?? {};
   const cases: AcceptanceCase[] = [];
@@ -94,7 +95,8 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   };
   const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
     const warningOnly = KIT_READING.has(source);
-    const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: ruleCodesFor(body), ...(mockNote ? { mockNote } : {}) };
+    const meets = codelessOutcomeFor(codeless, baseBody, body);
+    const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: ruleCodesFor(body), ...(mockNote ? { mockNote } : {}), ...(meets ? { codeless: meets } : {}) };
     return {
       kind: "acceptance",
       id,

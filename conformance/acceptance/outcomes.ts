@@ -4,6 +4,7 @@
 // must never get. Nothing here is a hand table: a code added to the spec's examples is accepted.
 import { OPERATION } from "../../generated/contract.js";
 import { followRefs } from "../../src/json-pointer.js";
+import type { CodelessMatch } from "../kinds/kind.js";
 import type { SpecDocument } from "../refusal/spec-rules.js";
 
 type Node = Record<string, unknown>;
@@ -35,6 +36,59 @@ export function documentedOutcomes(doc: SpecDocument): Map<number, Set<string>> 
   }
   return out;
 }
+
+/** A documented outcome without a documented code (`non-participant`), and the request its example sends. */
+export interface CodelessOutcome {
+  /** The example's name, the same for its request and its answer. */
+  example: string;
+  status: number;
+  /** The example's summary: the page's title of the case. */
+  summary: string;
+  body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The outcomes the spec documents without a code (its answer examples marked
+ * `x-konaplate-code-documented: false`), each with the body of the request example of the same name.
+ */
+export function codelessOutcomes(doc: SpecDocument): CodelessOutcome[] {
+  const item = deref(doc, (isObject(doc.paths) ? doc.paths : {})[OPERATION.path]);
+  const operation = deref(doc, item[OPERATION.method.toLowerCase()]);
+  const requestContent = deref(doc, operation.requestBody).content;
+  const requests = isObject(requestContent) ? deref(doc, requestContent["application/json"]).examples : undefined;
+  const out: CodelessOutcome[] = [];
+  for (const [status, response] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
+    if (!/^[0-9]{3}$/.test(status)) continue;
+    const content = deref(doc, response).content;
+    const examples = isObject(content) ? deref(doc, content["application/json"]).examples : undefined;
+    for (const [name, example] of Object.entries(isObject(examples) ? examples : {})) {
+      const e = deref(doc, example);
+      const request = isObject(requests) ? deref(doc, requests[name]).value : undefined;
+      if (e["x-konaplate-code-documented"] !== false || !isObject(request)) continue;
+      out.push({ example: name, status: Number(status), summary: typeof e.summary === "string" ? e.summary : name, body: request });
+    }
+  }
+  return out;
+}
+
+/**
+ * The codeless outcome a body may meet: the first whose example sends, in some field, a value that
+ * the base body does not and this body does (bank 261, the kit's choice of a non-participating
+ * institution). Its answer carries a code no source gives, so an undocumented code to such a body
+ * may be that outcome.
+ */
+export function codelessOutcomeFor(codeless: readonly CodelessOutcome[], base: Readonly<Record<string, unknown>>, body: Readonly<Record<string, unknown>>): CodelessMatch | undefined {
+  for (const { example, status, summary, body: sent } of codeless) {
+    for (const [field, value] of Object.entries(sent)) {
+      if (same(value, body[field]) && !same(value, base[field])) return { example, status, summary, field };
+    }
+  }
+  return undefined;
+}
+
+const isInteger = (v: unknown): v is number | bigint => typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v));
+/** Equal values; an integer held as a number equals the same integer held as a bigint. */
+const same = (a: unknown, b: unknown) => a === b || (isInteger(a) && isInteger(b) && BigInt(a) === BigInt(b));
 
 /**
  * The spec's rule codes (`<field>:<rule>` → code) whose rule the request keeps, as code → rule: such

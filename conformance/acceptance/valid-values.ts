@@ -55,7 +55,12 @@ const MEMBER_TEXT: readonly { what: string; value: string; phrase: string }[] = 
   { what: "punctuation", value: "O'Neil-Kim", phrase: "in Latin letters with an apostrophe and a hyphen, as foreign members' names are" },
   { what: "decomposed", value: "홍길동".normalize("NFD"), phrase: "in decomposed Hangul (NFD jamo, as macOS sends typed Hangul)" },
   { what: "non-bmp", value: "홍𠮷동", phrase: "with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units)" },
+  { what: "outside-ks-x-1001", value: "김똠", phrase: "with a Hangul syllable outside the 2,350 of KS X 1001 (똠: EUC-KR cannot hold it)" },
+  { what: "middle-dot", value: "존·스미스", phrase: "with a middle dot (U+00B7) between its parts, as a foreign member's name is written in Hangul" },
 ];
+
+/** A character outside the BMP (U+20BB7, a real name's 𠮷): one character, two UTF-16 units, four bytes in UTF-8. */
+const ASTRAL = "𠮷";
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -94,6 +99,16 @@ function lengthValues(schema: Schema, base: unknown, omitted: Omitted[]): ValidV
   if (max !== null) {
     const value = filled(filler, Number(max));
     out.push({ what: "maxLength", rule: "maxLength", value, phrase: lengthPhrase("longest", value) });
+    // maxLength counts characters: a server counting UTF-16 units (Java, JavaScript) or bytes refuses this one.
+    if (isFreeText(schema) && max >= 2n && (min === null || max > min)) {
+      const astral = `${filled(filler, Number(max) - 1)}${ASTRAL}`;
+      out.push({
+        what: "maxLength-non-bmp",
+        rule: "maxLength",
+        value: astral,
+        phrase: (shown) => `at its longest with a character outside the BMP, ${Number(max)} characters (${astral.length} UTF-16 units, ${utf8Bytes(astral)} bytes in UTF-8): ${shown}`,
+      });
+    }
   }
   return out;
 }
@@ -130,8 +145,9 @@ function enumValues(schema: Schema): ValidValue[] {
 
 /**
  * Days of `yyyyMMdd` that naive date code gets wrong: the leap day of a century year (the 400-year
- * rule), the first and last day of the base value's year, and the first and last day of the format's
- * range. The days rest on the pattern (they are days of any reading of yyyyMMdd, and members are born
+ * rule), the first and last day of the base value's year, 31 January of it (a 31st where month
+ * tables counted from 0 hold 28), a young member's birth date, and the first and last day of the
+ * format's range. The days rest on the pattern (they are days of any reading of yyyyMMdd, and members are born
  * on them); the years 0001 and 9999 on the format, whose range is the kit's reading.
  */
 function calendarValues(schema: Schema, base: unknown): ValidValue[] {
@@ -141,6 +157,8 @@ function calendarValues(schema: Schema, base: unknown): ValidValue[] {
     { what: "leap-day", rule: day, value: "20000229", phrase: (v) => `on a leap day, 29 February of a century year (a leap year by the 400-year rule): ${v}` },
     { what: "first-day", rule: day, value: `${year}0101`, phrase: (v) => `on the first day of a year: ${v}` },
     { what: "last-day", rule: day, value: `${year}1231`, phrase: (v) => `on the last day of a year: ${v}` },
+    { what: "month-end", rule: day, value: `${year}0131`, phrase: (v) => `on 31 January (a days-of-month table counted from 0 reads it as 31 February): ${v}` },
+    { what: "recent", rule: day, value: "20150615", phrase: (v) => `of a young member, born in 2015 (a server built for adults only refuses it): ${v}` },
     { what: "first-year", rule: "format", value: "00010101", phrase: (v) => `on the first day of the format's first year, 0001: ${v}` },
     { what: "last-year", rule: "format", value: "99991231", phrase: (v) => `on the last day of the format's last year, 9999: ${v}` },
   ];

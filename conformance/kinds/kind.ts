@@ -17,6 +17,16 @@ export interface Varies {
   rule: string;
 }
 
+/** A request that sends the value of an outcome the spec documents without a code: which outcome, and in which field. */
+export interface CodelessMatch {
+  /** The spec's example (request and answer share its name): `non-participant`. */
+  example: string;
+  status: number;
+  /** The example's summary, the page's title of the case. */
+  summary: string;
+  field: string;
+}
+
 /** What the acceptance checks know of a case: the value sent in words and the answers a valid request may get. */
 export interface AcceptanceFacts {
   varies: Varies;
@@ -28,6 +38,12 @@ export interface AcceptanceFacts {
   ruleCodes: ReadonlyMap<string, string>;
   /** Why the embedded Prism mock cannot judge the value itself (it reads numbers as doubles); said beside its verdict. */
   mockNote?: string;
+  /**
+   * The request sends the value of an outcome the spec documents without a code (bank 261, its
+   * `non-participant` example): an undocumented code at that outcome's status may be that outcome,
+   * so documented-outcome is only a warning for it (an error with --strict).
+   */
+  codeless?: CodelessMatch;
 }
 
 export interface Expectation {

@@ -39,7 +39,19 @@ export type AcceptanceFlaw =
   /** Warning only (the range is the kit's reading): refuses birth years before 1900 or after 2100 with an undocumented code. */
   | "birth-years-1900-2100"
   /** Faithful: answers other documented codes than the sandbox (002_003 for a name it does not know, 002_005 for a birth date, 002_004 for a bank). */
-  | "other-documented-codes";
+  | "other-documented-codes"
+  /** Faithful, as the spec's example has it: bank 261 does not participate, and every request for it gets the server's own code for that (003_001), which no source gives. */
+  | "own-non-participant-code"
+  /** Names stored in EUC-KR (KS X 1001): crashes (500) on a Hangul syllable outside its 2,350, such as 똠. */
+  | "euc-kr-names"
+  /** Counts a name's length in UTF-16 units (Java's String.length()): refuses 100 characters holding one outside the BMP with 422. */
+  | "utf16-name-length"
+  /** Takes only letters, spaces, apostrophes and hyphens in names: refuses the middle dot of a foreign name in Hangul with an undocumented code. */
+  | "letters-only-names"
+  /** Looks a month's days up in a table counted from 0 with the month counted from 1: refuses 31 January with an undocumented code. */
+  | "zero-based-month-table"
+  /** Takes adult members only (born before 2008): refuses a child's birth date with an undocumented code the spec does not give. */
+  | "adults-only";
 
 const envelope = (code: DocumentedCode) => ({ response: { code, description: CODE_MESSAGES[code].message } });
 const undocumented = (status: number, code: string, description: string): Answer => ({ status, body: { response: { code, description } } });
@@ -58,6 +70,16 @@ const big = (v: unknown) => (typeof v === "bigint" || (typeof v === "number" && 
 function isLeapNaive(year: number): boolean {
   return year % 4 === 0 && year % 100 !== 0;
 }
+
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The 2,350 Hangul syllables of KS X 1001 (EUC-KR's rows 0xB0-0xC8), read from Node's own EUC-KR decoder. */
+const KS_X_1001_HANGUL: ReadonlySet<string> = (() => {
+  const decoder = new TextDecoder("euc-kr");
+  const out = new Set<string>();
+  for (let lead = 0xb0; lead <= 0xc8; lead++) for (let trail = 0xa1; trail <= 0xfe; trail++) out.add(decoder.decode(Uint8Array.of(lead, trail)));
+  return out;
+})();
 
 /** The flaw's answer where the stand-in departs from the sandbox; undefined where it answers as the sandbox does. */
 function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer): Answer | undefined {
@@ -98,6 +120,21 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       const year = Number(date.slice(0, 4));
       return year < 1900 || year > 2100 ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
     }
+    case "own-non-participant-code":
+      return body.bankCode === "261" ? undocumented(400, "003_001", "Institution does not participate") : undefined;
+    case "euc-kr-names":
+      return Array.from(name).some((c) => /[\uAC00-\uD7A3]/.test(c) && !KS_X_1001_HANGUL.has(c)) ? crash() : undefined;
+    case "utf16-name-length":
+      return name.length > 100 ? undocumented(422, "001_422", "userName too long") : undefined;
+    case "letters-only-names":
+      return /[^\p{L}\p{M} '-]/u.test(name) ? undocumented(400, "001_002", "userName has invalid characters") : undefined;
+    case "zero-based-month-table": {
+      const [year, month, day] = [Number(date.slice(0, 4)), Number(date.slice(4, 6)), Number(date.slice(6, 8))];
+      const days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+      return day > (days[month] ?? 31) ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
+    }
+    case "adults-only":
+      return Number(date.slice(0, 4)) >= 2008 && Number(date.slice(0, 4)) < 2100 ? undocumented(400, "002_010", "Member must be an adult") : undefined;
     case "other-documented-codes": {
       // Still documented outcomes, for another reading of who the member is.
       if ((sandbox.body as { response?: { code?: string } }).response?.code !== "002_007") return undefined;
