@@ -5,6 +5,7 @@
 // which a run of 58 concurrent requests pays before its last request leaves.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
 import type { Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
@@ -129,14 +130,32 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
   return text;
 }
 
-/** One request; the answer read up to `maxBytes` decoded bytes within `timeoutMs`, never followed if 3xx. */
+/** Network codes of a kept-alive socket the server had closed (or was closing) when the request went out on it. */
+const STALE_SOCKET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+/**
+ * How long the runner's own work may stretch a wait, as a factor of the timeout: time the runner
+ * spent busy (reading and judging other answers) is not the server's, so a timeout counts the event
+ * loop's idle time, but never past this many timeouts of wall time.
+ */
+const BUSY_STRETCH = 3;
+
+/**
+ * One request; the answer read up to `maxBytes` decoded bytes within `timeoutMs`, never followed if
+ * 3xx. A request that fails on a reused kept-alive socket before any answer is sent once more on a new
+ * connection: either side may close an idle connection at any time (RFC 9112, 9.5), and a server
+ * closing one just as the runner reuses it never saw the request.
+ */
 export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: number): Promise<Exchange> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
+  const idleAtStart = performance.eventLoopUtilization().idle;
   return new Promise<Exchange>((resolve) => {
     let status: number | undefined;
     let timedOut = false;
     let settled = false;
+    let req: ReturnType<typeof httpRequest> | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (result: Exchange) => {
       if (settled) return;
       settled = true;
@@ -144,45 +163,64 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
       resolve(result);
     };
     const fail = (err: unknown) => {
-      req.destroy();
+      req?.destroy();
       finish({ answered: false, reason: describeFailure(err, timedOut, timeoutMs, status), durationMs: elapsed() });
     };
+    // The server's time is the runner's idle time: while the runner was busy, an answer may have been
+    // waiting unread.
+    const wait = (ms: number) => {
+      timer = setTimeout(() => {
+        const idle = performance.eventLoopUtilization().idle - idleAtStart;
+        const left = Math.min(timeoutMs - idle, timeoutMs * BUSY_STRETCH - elapsed());
+        if (left >= 1) return wait(left);
+        timedOut = true;
+        fail(new Error("timeout"));
+      }, ms);
+    };
 
-    let req: ReturnType<typeof httpRequest>;
-    try {
-      const url = new URL(sent.url);
-      const https = url.protocol === "https:";
-      if (!https && url.protocol !== "http:") throw new TypeError(`unsupported protocol ${url.protocol} (expected http: or https:)`);
-      // Node would send them as an Authorization header the case never asked for (fetch refuses them).
-      if (url.username || url.password) throw new TypeError("the URL carries credentials (user:password@), which are never sent");
-      const headers: Record<string, string | number> = { ...sent.headers };
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(sent.wire);
-      const options = { method: sent.method, headers, agent: https ? agents.https : agents.http };
-      req = https ? httpsRequest(url, options) : httpRequest(url, options);
-    } catch (err) {
-      // Built but not sendable (a header value Node refuses, a bad URL): nothing went out.
-      const reason = `request not sent: ${(err as Error).message}`;
-      resolve({ answered: false, reason, durationMs: elapsed() });
-      return;
-    }
-    const timer = setTimeout(() => {
-      timedOut = true;
-      fail(new Error("timeout"));
-    }, timeoutMs);
-
-    req.on("error", fail);
-    req.on("response", (response) => {
-      status = response.statusCode ?? 0;
-      const headers = headersOf(response);
-      readBody(response, maxBytes).then(
-        (text) => finish({ answered: true, status: status!, headers, text, durationMs: elapsed() }),
-        (err: unknown) => {
-          if (!(err instanceof BodyTooLargeError)) return fail(err);
-          req.destroy();
-          finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, durationMs: elapsed() });
-        },
-      );
-    });
-    req.end(sent.wire);
+    const send = (fresh: boolean) => {
+      try {
+        const url = new URL(sent.url);
+        const https = url.protocol === "https:";
+        if (!https && url.protocol !== "http:") throw new TypeError(`unsupported protocol ${url.protocol} (expected http: or https:)`);
+        // Node would send them as an Authorization header the case never asked for (fetch refuses them).
+        if (url.username || url.password) throw new TypeError("the URL carries credentials (user:password@), which are never sent");
+        const headers: Record<string, string | number> = { ...sent.headers };
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(sent.wire);
+        // `agent: false`: a connection of its own, never a kept-alive one.
+        const options = { method: sent.method, headers, agent: fresh ? false : https ? agents.https : agents.http };
+        req = https ? httpsRequest(url, options) : httpRequest(url, options);
+      } catch (err) {
+        // Built but not sendable (a header value Node refuses, a bad URL): nothing went out.
+        finish({ answered: false, reason: `request not sent: ${(err as Error).message}`, durationMs: elapsed() });
+        return;
+      }
+      const current = req;
+      current.on("error", (err) => {
+        if (current !== req) return;
+        const { code } = underlyingFailure(err);
+        if (!fresh && !timedOut && status === undefined && current.reusedSocket && code !== undefined && STALE_SOCKET_CODES.has(code)) {
+          current.destroy();
+          send(true);
+          return;
+        }
+        fail(err);
+      });
+      current.on("response", (response) => {
+        status = response.statusCode ?? 0;
+        const headers = headersOf(response);
+        readBody(response, maxBytes).then(
+          (text) => finish({ answered: true, status: status!, headers, text, durationMs: elapsed() }),
+          (err: unknown) => {
+            if (!(err instanceof BodyTooLargeError)) return fail(err);
+            current.destroy();
+            finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, durationMs: elapsed() });
+          },
+        );
+      });
+      current.end(sent.wire);
+    };
+    send(false);
+    if (!settled) wait(timeoutMs);
   });
 }

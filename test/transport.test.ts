@@ -101,6 +101,27 @@ describe("what goes out", () => {
     expect(s.connections).toBe(1);
   });
 
+  it("a kept-alive connection the server closes as the next request arrives: that request goes out again, once, on a new connection", async () => {
+    // The server's side of the race: it had closed the idle connection, so the request it never read is lost.
+    const served = new WeakMap<Socket, number>();
+    const s = await stand((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n > 1) req.socket.destroy();
+      else res.end("{}");
+    });
+    answered(await exchange(request(s.url), 5_000, 1_000));
+    expect(answered(await exchange(request(s.url), 5_000, 1_000)).status).toBe(200);
+    expect(s.connections).toBe(2);
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it("a request reset on a new connection is not sent again: the reset is the finding", async () => {
+    const s = await stand((req) => req.socket.destroy());
+    expect(failed(await exchange(request(s.url), 5_000, 1_000))).toBe("connection reset by the server (ECONNRESET)");
+    expect(s.requests).toHaveLength(1);
+  });
+
   it("a header value Node refuses is 'request not sent', naming the header, never the value", async () => {
     const s = await stand((_req, res) => res.end("{}"));
     const reason = failed(await exchange(request(s.url, { "X-KM-Access-Key": "AK-SECRET\u0001VALUE" }), 5_000, 1_000));
@@ -222,6 +243,17 @@ describe("connections that end early", () => {
     const result = await exchange(request(s.url), 300, 1_000);
     expect(failed(result)).toBe("no answer within 300 ms");
     expect(result.durationMs).toBeLessThan(5_000);
+  });
+
+  it("time the runner spends busy is not the server's: an answer waiting unread when the timeout fires is read", async () => {
+    const s = await stand((_req, res) => setTimeout(() => res.end("{}"), 150));
+    const pending = exchange(request(s.url), 300, 1_000);
+    // The runner busy (judging other answers) past the timeout, before it could read this one.
+    const until = performance.now() + 400;
+    while (performance.now() < until);
+    const result = answered(await pending);
+    expect(result.status).toBe(200);
+    expect(result.durationMs).toBeGreaterThan(400);
   });
 
   it("a body that never finishes within the timeout", async () => {
