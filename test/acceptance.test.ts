@@ -284,7 +284,12 @@ describe("against the sandbox, the faithful reference", () => {
     expect(raw("accept:body:userId:maximum")).toContain('"userId":9999999999999999999,');
     expect(raw("accept:body:userId:past-64-bit")).toContain('"userId":9223372036854775808,');
     expect(raw("accept:body:userName:non-bmp")).toContain("홍𠮷동");
-    expect(received.find(([c]) => c.id === "accept:header:X-KM-Correlation-Id:upper-case")![1]!.headers["x-km-correlation-id"]).toMatch(/^[0-9]{12}-[0-9a-f]ABCDEF$/);
+    const correlationId = (id: string) => received.find(([c]) => c.id === id)![1]!.headers["x-km-correlation-id"]!;
+    expect(correlationId("accept:header:X-KM-Correlation-Id:upper-case")).toMatch(/^[0-9]{12}-[0-9a-f]ABCDEF$/);
+    expect(correlationId("accept:header:X-KM-Correlation-Id:lower-case")).toMatch(/^[0-9]{12}-[0-9a-f]fedcba$/);
+    // Never the same id read case-insensitively, as a server refusing repeated ids in a `_ci` column reads them.
+    const letterCased = received.filter(([c]) => c.id.startsWith("accept:header:X-KM-Correlation-Id:")).map(([c]) => correlationId(c.id).toLowerCase());
+    expect(new Set(letterCased).size).toBe(2);
   });
 
   it("reports kind and varies, one junit suite per kind, its own html section, personal values masked", () => {

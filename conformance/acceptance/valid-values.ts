@@ -182,11 +182,13 @@ function textValues(schema: Schema): ValidValue[] {
 
 /**
  * A header value's letters in each case where its pattern takes both (the correlation id's hex):
- * `ABCDEF` or `abcdef` written where it keeps the value valid (`valid` judges it).
+ * `ABCDEF` or `fedcba` written where it keeps the value valid (`valid` judges it). Other letters in
+ * each, so the two ids differ however a server compares them: one that refuses a repeated id
+ * case-insensitively (a `_ci` column) would otherwise refuse the second as a replay.
  */
 export function letterCaseValues(sample: string, valid: (value: string) => boolean): ValidValue[] {
   const out: ValidValue[] = [];
-  for (const [what, text] of [["upper-case", "ABCDEF"], ["lower-case", "abcdef"]] as const) {
+  for (const [what, text] of [["upper-case", "ABCDEF"], ["lower-case", "fedcba"]] as const) {
     const c = chars(sample);
     for (let at = c.length - text.length; at >= 0; at--) {
       const value = [...c.slice(0, at), ...text, ...c.slice(at + text.length)].join("");
