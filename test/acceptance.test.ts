@@ -445,6 +445,24 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
     }
   });
 
+  it("exact-content-type: refusing application/json with its charset is a warning (the media-type rule is the kit's reading); --strict fails it", async () => {
+    const server = await startAcceptanceStandIn("exact-content-type", CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--kind", "acceptance", "--concurrency", "16"], TEST_ENV);
+      expect(run.code).toBe(0);
+      const c = caseOf(run.report, "accept:header:Content-Type:charset-utf-8");
+      expect(c).toMatchObject({ status: "passed", varies: { in: "header", field: "Content-Type", what: "charset-utf-8", rule: "media-type" } });
+      expect(c.checks.find((k) => k.name === "accepted")).toMatchObject({ ok: false, severity: "warning" });
+      expect(c.checks.find((k) => k.name === "accepted")!.message).toContain("Content-Type application/json; charset=UTF-8: the spec's media type with the charset JSON is always written in, as many HTTP clients send it: refused with 415");
+      expect(server.requests.find((r) => r.headers["content-type"] === "application/json; charset=UTF-8")).toBeDefined();
+      expect(run.report!.summary.warned).toBe(1);
+      const strict = await runCli(["--target", server.url, "--only", "accept:header:Content-Type:*", "--strict"], TEST_ENV);
+      expect(strict.code).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("--fuzz finds an over-strict server too: random valid bodies, the seed printed and kept, the same seed the same requests", async () => {
     const server = await startAcceptanceStandIn("int64-user-id", CREDS);
     try {

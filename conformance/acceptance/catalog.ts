@@ -11,7 +11,7 @@ import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../reque
 import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
-import { codelessOutcomeFor, codelessOutcomes, codesForKeptRules, documentedOutcomes } from "./outcomes.js";
+import { codelessOutcomeFor, codelessOutcomes, codesForKeptRules, documentedOutcomes, requestMediaTypes } from "./outcomes.js";
 import { letterCaseValues, validValues } from "./valid-values.js";
 
 export interface AcceptanceCase extends ConformanceCase {
@@ -21,8 +21,8 @@ export interface AcceptanceCase extends ConformanceCase {
   source: RuleSource;
   /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
   warningOnly: boolean;
-  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, or written in another zone (`zone`). */
-  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" }>;
+  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, written in another zone (`zone`), or labelled with another spelling of its media type (`content-type`). */
+  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" } | { kind: "content-type" }>;
   baseBody: Record<string, unknown>;
   overrideHeaders: Record<string, string>;
 }
@@ -155,6 +155,15 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
       const varies: Varies = { in: "header", field: h.name, what: v.what, rule: v.rule };
       cases.push(make(`accept:header:${h.name}:${v.what}`, varies, `${h.name} ${v.phrase(shownValue(h.name, v.value))}`, h.sources[v.rule] ?? "seed", { kind: "header", header: h.name, edit }, baseBody));
     }
+  }
+
+  // Content-Type: the spec's JSON media type with the charset parameter JSON always has (RFC 8259: it
+  // "really has no effect on compliant recipients"), as many HTTP clients label every JSON body. The
+  // kit's reading of the media-type rule: a refusal warns.
+  if (requestMediaTypes(doc).includes("application/json")) {
+    const contentType = "application/json; charset=UTF-8";
+    const varies: Varies = { in: "header", field: "Content-Type", what: "charset-utf-8", rule: "media-type" };
+    cases.push(make("accept:header:Content-Type:charset-utf-8", varies, `Content-Type ${contentType}: the spec's media type with the charset JSON is always written in, as many HTTP clients send it`, "kit", { kind: "content-type", contentType }, baseBody));
   }
 
   // Body: each field, one valid value at a time.

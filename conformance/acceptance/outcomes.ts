@@ -15,10 +15,21 @@ const deref = (doc: SpecDocument, node: unknown): Node => {
   return isObject(target) ? target : {};
 };
 
+/** The spec's operation object (its `$ref`s followed): what the acceptance cases read their facts from. */
+export function specOperation(doc: SpecDocument): Node {
+  const item = deref(doc, (isObject(doc.paths) ? doc.paths : {})[OPERATION.path]);
+  return deref(doc, item[OPERATION.method.toLowerCase()]);
+}
+
+/** The media types the spec's request body is described in (`application/json`), lower case. */
+export function requestMediaTypes(doc: SpecDocument): string[] {
+  const content = deref(doc, specOperation(doc).requestBody).content;
+  return isObject(content) ? Object.keys(content).map((t) => t.toLowerCase()) : [];
+}
+
 /** Each documented status with the codes its examples document (`200` → 000_000; `400` → 002_001 …). */
 export function documentedOutcomes(doc: SpecDocument): Map<number, Set<string>> {
-  const item = deref(doc, (isObject(doc.paths) ? doc.paths : {})[OPERATION.path]);
-  const operation = deref(doc, item[OPERATION.method.toLowerCase()]);
+  const operation = specOperation(doc);
   const out = new Map<number, Set<string>>();
   for (const [status, response] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
     if (!/^[0-9]{3}$/.test(status)) continue;
@@ -52,8 +63,7 @@ export interface CodelessOutcome {
  * `x-konaplate-code-documented: false`), each with the body of the request example of the same name.
  */
 export function codelessOutcomes(doc: SpecDocument): CodelessOutcome[] {
-  const item = deref(doc, (isObject(doc.paths) ? doc.paths : {})[OPERATION.path]);
-  const operation = deref(doc, item[OPERATION.method.toLowerCase()]);
+  const operation = specOperation(doc);
   const requestContent = deref(doc, operation.requestBody).content;
   const requests = isObject(requestContent) ? deref(doc, requestContent["application/json"]).examples : undefined;
   const out: CodelessOutcome[] = [];

@@ -50,6 +50,8 @@ export type AcceptanceFlaw =
   | "letters-only-names"
   /** Looks a month's days up in a table counted from 0 with the month counted from 1: refuses 31 January with an undocumented code. */
   | "zero-based-month-table"
+  /** Warning only (the media-type rule is the kit's reading): takes Content-Type exactly `application/json`, refusing a charset parameter with 415. */
+  | "exact-content-type"
   /** Takes adult members only (born before 2008): refuses a child's birth date with an undocumented code the spec does not give. */
   | "adults-only";
 
@@ -133,6 +135,8 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       const days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
       return day > (days[month] ?? 31) ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
     }
+    case "exact-content-type":
+      return request.headers["content-type"] !== "application/json" ? { status: 415, body: { response: { code: "001_415", description: "Unsupported Media Type" } } } : undefined;
     case "adults-only":
       return Number(date.slice(0, 4)) >= 2008 && Number(date.slice(0, 4)) < 2100 ? undocumented(400, "002_010", "Member must be an adult") : undefined;
     case "other-documented-codes": {
