@@ -6,14 +6,15 @@
 import { encryptPayload } from "../src/encryption.js";
 import { stringifyJson } from "../src/json.js";
 import { signedHeaders, wallClock17, type Credentials } from "../src/signing.js";
+import { jsonText, type JsonForm } from "./json-forms.js";
 import { cryptoBody, KEY_ID_HEADER, type CryptoFault } from "./refusal/crypto.js";
 import { applyEdit, type ValueEdit } from "./refusal/value-edits.js";
 
 export type RequestPlan =
   /** One header left out or given a value that breaks one of its rules. */
   | { kind: "header"; header: string; edit: ValueEdit }
-  /** Another plain body (a field left out or breaking a rule), signed and sent as usual. */
-  | { kind: "body"; body: unknown }
+  /** Another plain body (a field left out or breaking a rule, or the same body in another JSON form), signed and sent as usual. */
+  | { kind: "body"; body: unknown; form?: JsonForm }
   /** Raw bytes instead of a JSON body (not JSON, empty), signed as sent. */
   | { kind: "wire"; wire: string }
   | { kind: "content-type"; contentType: string }
@@ -116,8 +117,8 @@ export function otherBody(wire: string): string {
   return wire.slice(0, i) + String((Number(wire[i]) + 1) % 10) + wire.slice(i + 1);
 }
 
-async function wireOf(plain: unknown, context: SigningContext): Promise<{ wire: string; jwe?: string }> {
-  const text = stringifyJson(plain);
+async function wireOf(plain: unknown, context: SigningContext, form?: JsonForm): Promise<{ wire: string; jwe?: string }> {
+  const text = form ? jsonText(plain, form) : stringifyJson(plain);
   if (!context.encryption) return { wire: text };
   const jwe = await encryptPayload(text, context.encryption.serverPublicKey);
   return { wire: stringifyJson({ encData: jwe }), jwe };
@@ -157,7 +158,7 @@ export async function buildPlannedRequest(input: PlannedRequestInput, context: S
     return { headers: baseHeaders(context, plan.wire, input.overrideHeaders), wire: plan.wire, body: plan.wire };
   }
   if (plan.kind === "crypto") return buildCryptoRequest(plan.fault, input, context);
-  const { wire, jwe } = await wireOf(plain, context);
+  const { wire, jwe } = await wireOf(plain, context, plan.kind === "body" ? plan.form : undefined);
   const sent = (headers: Record<string, string>): BuiltRequest => ({ headers, wire, body: plain, ...(jwe !== undefined ? { jwe } : {}) });
   const now = new Date();
   switch (plan.kind) {

@@ -401,6 +401,12 @@ const FLAWS: FlawExpectation[] = [
   },
   { flaw: "letters-only-names", caught: ["accept:body:userName:middle-dot"], check: "documented-outcome", fragment: "userName with a middle dot (U+00B7) between its parts, as a foreign member's name is written in Hangul: 존***스: answered 400 001_002" },
   { flaw: "zero-based-month-table", caught: ["accept:body:birthDate:month-end"], check: "documented-outcome", fragment: "birthDate on 31 January (a days-of-month table counted from 0 reads it as 31 February): 1975****: answered 400 001_003" },
+  {
+    flaw: "reserialised-token",
+    caught: ["accept:body:json:spaced", "accept:body:json:escaped"],
+    check: "accepted",
+    fragment: "the body's JSON text with a space after every : and , (as Python's json.dumps writes it): refused with 401",
+  },
   { flaw: "adults-only", caught: ["accept:body:birthDate:recent"], check: "documented-outcome", fragment: "birthDate of a young member, born in 2015 (a server built for adults only refuses it): 2015****: answered 400 002_010: a code the spec does not document" },
 ];
 

@@ -5,6 +5,7 @@
 import { personalMask } from "../../common/personal-masks.js";
 import { stringifyJson } from "../../src/json.js";
 import { signedHeaders, SUPPORTED_TIME_ZONES } from "../../src/signing.js";
+import type { JsonForm } from "../json-forms.js";
 import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
 import type { DeriveOptions, NotDerived } from "../refusal/catalog.js";
 import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../request-plans.js";
@@ -53,6 +54,11 @@ const SIGNED_BY_THE_KIT: Readonly<Record<string, string>> = {
   "x-km-crypto-key-id": "names the key of an encrypted body: sent in encrypted mode only, with KONAPLATE_CRYPTO_KEY_ID (its one valid length, 32)",
 };
 const FREE_HEADERS = new Set(["x-km-correlation-id"]);
+/** The other JSON spellings of the base body, in words. */
+const JSON_FORMS: readonly (readonly [JsonForm, string])[] = [
+  ["spaced", "with a space after every : and , (as Python's json.dumps writes it)"],
+  ["escaped", "with every character outside ASCII as a \\uXXXX escape, Hangul included (as Python's json.dumps writes it)"],
+];
 /** The header that names the zone the signing writes the request time in (credentials.timeZone). */
 const ZONE_HEADER = "x-km-time-zone";
 
@@ -164,6 +170,16 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     const contentType = "application/json; charset=UTF-8";
     const varies: Varies = { in: "header", field: "Content-Type", what: "charset-utf-8", rule: "media-type" };
     cases.push(make("accept:header:Content-Type:charset-utf-8", varies, `Content-Type ${contentType}: the spec's media type with the charset JSON is always written in, as many HTTP clients send it`, "kit", { kind: "content-type", contentType }, baseBody));
+  }
+
+  // The body's JSON text as other clients write the same value (Python's json.dumps, by default, both
+  // ways): a server must read the JSON, and check the token over the bytes sent, not over its own
+  // re-serialisation.
+  if (requestMediaTypes(doc).includes("application/json")) {
+    for (const [form, words] of JSON_FORMS) {
+      const varies: Varies = { in: "body", field: "json", what: form, rule: "media-type" };
+      cases.push(make(`accept:body:json:${form}`, varies, `the body's JSON text ${words}`, "seed", { kind: "body", body: baseBody, form }, baseBody));
+    }
   }
 
   // Body: each field, one valid value at a time.

@@ -5,6 +5,7 @@
 // documented case (and refuses every refusal case) like the faithful server, so only acceptance
 // cases can tell them apart.
 import { CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
+import { parseJson, stringifyJson } from "../../src/json.js";
 import { defaultOutcome, startFaithfulServer, type Answer, type FaithfulServer, type ReceivedRequest } from "./faithful-server.js";
 import { CLOCK_WINDOW_MS, type StandInCredentials } from "./refusal-servers.js";
 
@@ -52,6 +53,8 @@ export type AcceptanceFlaw =
   | "zero-based-month-table"
   /** Warning only (the media-type rule is the kit's reading): takes Content-Type exactly `application/json`, refusing a charset parameter with 415. */
   | "exact-content-type"
+  /** Checks the token over its own compact re-serialisation of the body, not the bytes sent: refuses JSON written otherwise with 401. */
+  | "reserialised-token"
   /** Takes adult members only (born before 2008): refuses a child's birth date with an undocumented code the spec does not give. */
   | "adults-only";
 
@@ -135,6 +138,8 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       const days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
       return day > (days[month] ?? 31) ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
     }
+    case "reserialised-token":
+      return stringifyJson(parseJson(request.rawBody)) !== request.rawBody ? undocumented(401, "001_401", "Invalid X-KM-Tran-Token") : undefined;
     case "exact-content-type":
       return request.headers["content-type"] !== "application/json" ? { status: 415, body: { response: { code: "001_415", description: "Unsupported Media Type" } } } : undefined;
     case "adults-only":
