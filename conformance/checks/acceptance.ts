@@ -54,7 +54,7 @@ export const documentedOutcome: Check = {
       if (elsewhere === undefined && codeless?.status === s) {
         return {
           ok: false,
-          message: `${valueOf(kase)}: answered ${s} ${code}, a code the spec does not document; ${codeless.field} is the value the spec's example \`${codeless.example}\` (${codeless.summary}) sends, an outcome whose code no source gives, so this may be that outcome (the example's value is the kit's choice): a warning`,
+          message: `${valueOf(kase)}: answered ${s} ${code}, a code the spec does not document; ${codeless.field} is the value the spec's example \`${codeless.example}\` (${codeless.summary}) sends, an outcome whose code no source gives, so this may be that outcome (the example's value is the kit's choice)`,
         };
       }
       const why =
