@@ -58,6 +58,9 @@ async function bareCliListening(): Promise<number> {
 }
 
 export default async function (): Promise<BenchRow[]> {
+  // What a user runs after `npm install`: dist/ built from the sources as they are. With a source
+  // newer than the build, scripts/launch.mjs would run the TypeScript through tsx and time that.
+  await run("npm", ["run", "--silent", "build"]);
   const dir = mkdtempSync(join(tmpdir(), "konaplate-startup-bench-"));
   // The npm script's own command line, as `npm run` runs it (without npm's own start-up).
   const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.conformance!;
