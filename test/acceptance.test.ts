@@ -10,6 +10,7 @@ import { stringifyJson } from "../src/json.js";
 import { validateRequestBody, validateRequestHeaders } from "../src/validation.js";
 import { deriveAcceptanceCases, type AcceptanceCase } from "../conformance/acceptance/catalog.js";
 import { fuzzBodies } from "../conformance/acceptance/fuzz.js";
+import { fuzzBodyShape } from "../conformance/acceptance/fuzz-shapes.js";
 import { documentedOutcomes } from "../conformance/acceptance/outcomes.js";
 import { acceptanceTable } from "../conformance/acceptance/readme-table.js";
 import { notDerivedTable } from "../conformance/refusal/readme-table.js";
@@ -213,6 +214,21 @@ describe("--fuzz: random valid bodies drawn from the schema", () => {
     expect(bodies.some((b) => (b.bankAccount as string).length === 20)).toBe(true);
     // Never a personal value a report's own words hold: a name `name` would be masked in every `userName`.
     for (const b of bodies) for (const field of ["userName", "bankAccount", "birthDate"]) expect(b[field], field).not.toMatch(/^[\x21-\x7e]{2,6}$/);
+  });
+
+  it("a finding says what the body holds, each value by its kind, never a personal value", () => {
+    const body = { userId: 2n ** 63n + 5n, userName: "김 Anna𠮷", birthDate: "19830517", bankCode: "278", bankAccount: "0012345678" };
+    const shape = fuzzBodyShape(fields, body);
+    for (const part of [
+      "userId of 19 digits (past 2^63)",
+      "userName of 7 characters (Hangul, Latin letters, spaces, 1 outside the BMP; 12 bytes in UTF-8)",
+      "birthDate 1983****",
+      "bankCode 278 (신한투자 — Shinhan Investment (Securities))",
+      "bankAccount of 10 digits",
+    ]) {
+      expect(shape).toContain(part);
+    }
+    for (const personal of ["Anna", "김", "0517", "0012345678"]) expect(shape).not.toContain(personal);
   });
 
   it("come after the fixed cases as accept:fuzz:<n>, in the acceptance kind", () => {
@@ -488,7 +504,8 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
       expect(failed.length).toBeGreaterThan(0);
       for (const c of failed) {
         expect(BigInt((c.request!.body as { userId: number | bigint }).userId)).toBeGreaterThan(2n ** 63n - 1n);
-        expect(c.checks.find((k) => k.name === "accepted")!.message).toMatch(/^a random valid body \(\d+ of 40, seed 7\): server error 500 on a valid request$/);
+        // What the body holds, by kind: the id past 2^63 the stand-in crashes on, no personal value.
+        expect(c.checks.find((k) => k.name === "accepted")!.message).toMatch(/^a random valid body \(\d+ of 40, seed 7\): .*userId of (19|20) digits \(past 2\^63\).*: server error 500 on a valid request$/);
       }
       const bodies = (requests: readonly ReceivedRequest[]) => requests.map((r) => r.rawBody).sort();
       const first = bodies(server.requests);

@@ -12,6 +12,7 @@ import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../reque
 import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
+import { fuzzBodyShape } from "./fuzz-shapes.js";
 import { codelessOutcomeFor, codelessOutcomes, codesForKeptRules, documentedOutcomes, requestMediaTypes } from "./outcomes.js";
 import { letterCaseValues, validValues } from "./valid-values.js";
 
@@ -99,14 +100,14 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     if (!codes) ruleCodesByBreaks.set(key, (codes = codesForKeptRules(rules.codes, broken)));
     return codes;
   };
-  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string): AcceptanceCase => {
+  const make = (id: string, varies: Varies, description: string, source: RuleSource, plan: AcceptanceCase["plan"], body: Record<string, unknown>, mockNote?: string, title = description): AcceptanceCase => {
     const warningOnly = KIT_READING.has(source);
     const meets = codelessOutcomeFor(codeless, baseBody, body);
     const acceptance: AcceptanceFacts = { varies, description, outcomes, ruleCodes: ruleCodesFor(body), ...(mockNote ? { mockNote } : {}), ...(meets ? { codeless: meets } : {}) };
     return {
       kind: "acceptance",
       id,
-      title: warningOnly ? `${description} (the edge of a rule of the kit's reading, ${source}: warning only)` : description,
+      title: warningOnly ? `${title} (the edge of a rule of the kit's reading, ${source}: warning only)` : title,
       // Accepted: a documented outcome of either status passes (the checks read `acceptance.outcomes`).
       expected: { status: 200, code: null },
       acceptance,
@@ -206,8 +207,11 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     bodies.forEach((body, i) => {
       const n = String(i + 1);
       const varies: Varies = { in: "body", field: "body", what: "fuzz", rule: "schema" };
-      // Every value is in the report's request body (masked); the title says which draw it is.
-      cases.push(make(`accept:fuzz:${n}`, varies, `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed})`, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body))));
+      // The title says which draw it is; a finding also says what the body holds, value by value in
+      // kind (every value is in the report's request body, masked).
+      const title = `a random valid body (${n} of ${fuzz.count}, seed ${fuzz.seed})`;
+      const description = `${title}: ${fuzzBodyShape(rules.fields, body)}`;
+      cases.push(make(`accept:fuzz:${n}`, varies, description, "seed", { kind: "body", body }, body, doubleNote(Object.entries(body)), title));
     });
   }
   return { cases, notDerived };
