@@ -28,7 +28,7 @@ export function charsetOf(media: MediaType): string | undefined {
 
 /**
  * How strict the question is:
- * - `exact`: `application/json` with no parameter but charset=utf-8 (what the spec documents; the
+ * - `exact`: `application/json` with no parameter but a charset naming UTF-8 (what the spec documents; the
  *   conformance suite holds a server's answer to it);
  * - `utf-8`: `application/json`, other parameters ignored, a charset only if UTF-8 (what the sandbox
  *   accepts of a request);
@@ -37,12 +37,21 @@ export function charsetOf(media: MediaType): string | undefined {
  */
 export type JsonStrictness = "exact" | "utf-8" | "any-json";
 
+/**
+ * The labels of UTF-8 in the WHATWG Encoding Standard, which browsers and fetch read as UTF-8:
+ * servers write `charset=utf8` too (PHP, MySQL's name for it).
+ */
+const UTF8_LABELS: ReadonlySet<string> = new Set(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]);
+
+/** Whether a charset label (any case) names UTF-8. */
+export const isUtf8Label = (label: string): boolean => UTF8_LABELS.has(label.trim().toLowerCase());
+
 export function isJsonMediaType(value: string | null | undefined, strictness: JsonStrictness): boolean {
   if (value === null || value === undefined) return false;
   const media = parseMediaType(value);
   if (strictness === "any-json") return /^application\/([a-z0-9.+-]+\+)?json$/.test(media.type);
   if (media.type !== "application/json") return false;
-  if (strictness === "exact") return media.params.every((p) => p.name === "charset" && p.value.toLowerCase() === "utf-8");
+  if (strictness === "exact") return media.params.every((p) => p.name === "charset" && isUtf8Label(p.value));
   const charset = charsetOf(media);
-  return charset === undefined || charset === "utf-8";
+  return charset === undefined || isUtf8Label(charset);
 }

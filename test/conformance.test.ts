@@ -226,14 +226,18 @@ describe("against a faithful server", () => {
     const withCharset = (charset: string) =>
       startFaithfulServer({ secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, respond: (r) => ({ ...defaultOutcome(r), headers: { "content-type": `application/json; charset=${charset}` } }) });
     const utf8 = await withCharset("UTF-8");
+    // A label of UTF-8 that servers write too (the WHATWG Encoding Standard's, as fetch reads it).
+    const utf8Alias = await withCharset("utf8");
     const eucKr = await withCharset("EUC-KR");
     try {
       expect((await runCli(["--target", utf8.url, "--only", "success"], TEST_ENV)).code).toBe(0);
+      expect((await runCli(["--target", utf8Alias.url, "--only", "success"], TEST_ENV)).code).toBe(0);
       const run = await runCli(["--target", eucKr.url, "--only", "success"], TEST_ENV);
       expect(run.code).toBe(1);
       expect(run.report!.cases[0]!.checks.find((k) => k.name === "content-type")?.message).toContain("got application/json; charset=EUC-KR");
     } finally {
       await utf8.close();
+      await utf8Alias.close();
       await eucKr.close();
     }
   });

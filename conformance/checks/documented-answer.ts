@@ -27,7 +27,7 @@ export const contentType: Check = {
     const value = exchange.headers.get("content-type");
     if (value === null) return fail("expected application/json, got no Content-Type header");
     if (isJsonMediaType(value, "exact")) return pass(value);
-    return fail(`expected application/json, got ${value}${/^application\/json\s*;/i.test(value) ? " (JSON is UTF-8: only charset=utf-8 may be declared)" : ""}`);
+    return fail(`expected application/json, got ${value}${/^application\/json\s*;/i.test(value) ? " (JSON is UTF-8: only a charset naming UTF-8 may be declared)" : ""}`);
   },
 };
 
