@@ -3,7 +3,6 @@
 // The same for a full default run of every kind (documented, acceptance and refusal cases) in one wave,
 // and for --fuzz 1000 in one wave, whose cost per request (beyond the one answer every wave waits for)
 // must not exceed the fixed run's. The server runs in its own process, as a real one does.
-import { fork } from "node:child_process";
 import type { Report } from "../conformance/report.js";
 import { runConformance } from "../conformance/runner.js";
 import { CASES, OPERATION } from "../generated/contract.js";
@@ -12,40 +11,21 @@ import { signedHeaders } from "../src/signing.js";
 import { MOCK_CREDENTIALS } from "../common/credentials.js";
 import { selectRun } from "../conformance/selection.js";
 import type { BenchRow } from "./run.js";
+import { FUZZ_COMPARISON, startSlowServer } from "./slow-server-process.js";
 import { fmt, interleaved } from "./timing.js";
 
-const ANSWER_DELAY_MS = 100;
 const ROUNDS = 9;
-/** --fuzz in the cost-per-request comparison, its rounds (a run of 1110 requests takes seconds) and their concurrency. */
-const FUZZ = 1000;
+/** --fuzz in the cost-per-request comparison and its rounds (a run of 1110 requests takes seconds). */
+const { fuzz: FUZZ, answerDelayMs: ANSWER_DELAY_MS, concurrency: CPU_CONCURRENCY } = FUZZ_COMPARISON;
 const FUZZ_ROUNDS = 5;
 /** Default runs a round: about as many requests as the --fuzz run. */
-const FIXED_PER_FUZZ = 10;
-const CPU_CONCURRENCY = 16;
+const FIXED_PER_FUZZ = FUZZ_COMPARISON.fixedPerFuzz;
 
 // Placeholders of valid shape: the benchmarks talk only to their own loopback servers.
 const credentials = MOCK_CREDENTIALS;
 
-/** bench/slow-server.ts in a child process; `close` disconnects it, which stops it. */
-async function startSlowServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = fork(new URL("./slow-server.ts", import.meta.url), [String(ANSWER_DELAY_MS)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve(m.url));
-    child.once("exit", (code) => reject(new Error(`bench server exited (${code}) before listening`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.disconnect();
-      }),
-  };
-}
-
 export default async function (): Promise<BenchRow[]> {
-  const server = await startSlowServer();
+  const server = await startSlowServer(ANSWER_DELAY_MS);
   try {
     const body = stringifyJson(CASES[0]!.request.body);
     const single = async () => {

@@ -2,18 +2,16 @@
 // against the bench's slow server (a child of this process, run natively: callgrind does not follow
 // it), each phase ended by a callgrind dump named after it, so the parent reads the instructions
 // each phase cost this process. Prints the phases' request counts as JSON on its last line.
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { MOCK_CREDENTIALS as credentials } from "../common/credentials.js";
 import { runConformance } from "../conformance/runner.js";
 import { selectRun } from "../conformance/selection.js";
+import { startSlowServer } from "./slow-server-process.js";
 
-const [pairs, concurrency, fixedPerFuzz, fuzz] = process.argv.slice(2).map(Number) as [number, number, number, number];
-const server = fork(new URL("./slow-server.ts", import.meta.url), ["100"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const [pairs, concurrency, fixedPerFuzz, fuzz, answerDelayMs] = process.argv.slice(2).map(Number) as [number, number, number, number, number];
+const server = await startSlowServer(answerDelayMs);
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    server.once("message", (m: { url: string }) => resolve(m.url));
-    server.once("exit", (code) => reject(new Error(`bench server exited (${code}) before listening`)));
-  });
+  const { url } = server;
   const all = selectRun({ credentials });
   const fuzzed = selectRun({ credentials, fuzz: { count: fuzz, seed: 1 } });
   const run = async (cases: typeof all) => {
@@ -38,6 +36,5 @@ try {
   }
   console.log(JSON.stringify({ fixed: all.length * fixedPerFuzz, fuzz: fuzzed.length }));
 } finally {
-  // Disconnecting stops it (bench/slow-server.ts); one that exited early has no channel left.
-  if (server.connected) server.disconnect();
+  await server.close();
 }

@@ -13,12 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./run.js";
+import { FUZZ_COMPARISON } from "./slow-server-process.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PAIRS = 2;
-const CONCURRENCY = 16;
-const FIXED_PER_FUZZ = 10;
-const FUZZ = 1000;
+const { concurrency: CONCURRENCY, fixedPerFuzz: FIXED_PER_FUZZ, fuzz: FUZZ, answerDelayMs: ANSWER_DELAY_MS } = FUZZ_COMPARISON;
 
 const installed = (command: string) => spawnSync(command, ["--version"], { stdio: "ignore" }).status === 0 || spawnSync(command, ["-h"], { stdio: "ignore" }).status === 0;
 
@@ -35,7 +34,7 @@ function phases(dir: string): Map<string, number> {
 }
 
 function counted(dir: string): Promise<{ fixed: number; fuzz: number }> {
-  const args = ["--tool=callgrind", `--callgrind-out-file=${join(dir, "callgrind.out")}`, process.execPath, "--import", "tsx", "bench/fuzz-work-child.ts", ...[PAIRS, CONCURRENCY, FIXED_PER_FUZZ, FUZZ].map(String)];
+  const args = ["--tool=callgrind", `--callgrind-out-file=${join(dir, "callgrind.out")}`, process.execPath, "--import", "tsx", "bench/fuzz-work-child.ts", ...[PAIRS, CONCURRENCY, FIXED_PER_FUZZ, FUZZ, ANSWER_DELAY_MS].map(String)];
   return new Promise((resolve, reject) => {
     const child = spawn("valgrind", args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -71,7 +70,7 @@ export default async function (): Promise<BenchRow[]> {
         name: `conformance: runner's instructions per request with --fuzz ${FUZZ} (${requests.fuzz} cases) vs the full default run, both at concurrency ${CONCURRENCY} (callgrind)`,
         ratio: fuzz / fixed,
         goal: 1,
-        detail: `${(fuzz / 1e6).toFixed(2)} M vs ${(fixed / 1e6).toFixed(2)} M instructions per request in this process (its GC threads included; the server, in its own process, and the kernel not counted); ${PAIRS} pairs of phases after a warm-up, each the default run ${FIXED_PER_FUZZ} times or the --fuzz run once, in turns (single pairs: ${singles.map((r) => r.toFixed(2)).join(", ")}×); server answers after 100 ms`,
+        detail: `${(fuzz / 1e6).toFixed(2)} M vs ${(fixed / 1e6).toFixed(2)} M instructions per request in this process (its GC threads included; the server, in its own process, and the kernel not counted); ${PAIRS} pairs of phases after a warm-up, each the default run ${FIXED_PER_FUZZ} times or the --fuzz run once, in turns (single pairs: ${singles.map((r) => r.toFixed(2)).join(", ")}×); server answers after ${ANSWER_DELAY_MS} ms`,
       },
     ];
   } finally {

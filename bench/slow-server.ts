@@ -8,7 +8,7 @@ import { startSandbox } from "../sandbox/server.js";
 
 const answerDelayMs = Number(process.argv[2]);
 if (!process.send || !Number.isSafeInteger(answerDelayMs) || answerDelayMs < 0) {
-  process.stderr.write("usage: forked by bench/conformance.bench.ts with an answer delay in ms\n");
+  process.stderr.write("usage: forked by bench/slow-server-process.ts with an answer delay in ms\n");
   process.exit(2);
 }
 const sandbox = await startSandbox({

@@ -164,19 +164,16 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     }
   }
 
-  // Content-Type: the spec's JSON media type with the charset parameter JSON always has (RFC 8259: it
-  // "really has no effect on compliant recipients"), as many HTTP clients label every JSON body. The
-  // kit's reading of the media-type rule: a refusal warns.
   if (requestMediaTypes(doc).includes("application/json")) {
+    // Content-Type: the spec's JSON media type with the charset parameter JSON always has (RFC 8259:
+    // it "really has no effect on compliant recipients"), as many HTTP clients label every JSON body.
+    // The kit's reading of the media-type rule: a refusal warns.
     const contentType = "application/json; charset=UTF-8";
     const varies: Varies = { in: "header", field: "Content-Type", what: "charset-utf-8", rule: "media-type" };
     cases.push(make("accept:header:Content-Type:charset-utf-8", varies, `Content-Type ${contentType}: the spec's media type with the charset JSON is always written in, as many HTTP clients send it`, "kit", { kind: "content-type", contentType }, baseBody));
-  }
-
-  // The body's JSON text as other clients write the same value (Python's json.dumps, by default, both
-  // ways): a server must read the JSON, and check the token over the bytes sent, not over its own
-  // re-serialisation.
-  if (requestMediaTypes(doc).includes("application/json")) {
+    // The body's JSON text as other clients write the same value (Python's json.dumps, by default,
+    // both ways): a server must read the JSON, and check the token over the bytes sent, not over its
+    // own re-serialisation.
     for (const [form, words] of JSON_FORMS) {
       const varies: Varies = { in: "body", field: "json", what: form, rule: "media-type" };
       cases.push(make(`accept:body:json:${form}`, varies, `the body's JSON text ${words}`, "seed", { kind: "body", body: baseBody, form }, baseBody));

@@ -3,13 +3,10 @@
 // date as the report masks it). A refused random body then says what in it may have been refused.
 import { personalMask } from "../../common/personal-masks.js";
 import type { FieldRules } from "../refusal/spec-rules.js";
+import { INTEGER_WIDTHS } from "./valid-values.js";
 
-/** The integer widths servers store ids in: the widest a value is past. */
-const WIDTHS = [
-  [2n ** 63n, "past 2^63"],
-  [2n ** 53n, "past 2^53"],
-  [2n ** 31n, "past 2^31"],
-] as const;
+/** The integer widths servers store ids in (the acceptance cases' own), widest first: the widest a value is past. */
+const WIDTHS = [...INTEGER_WIDTHS].sort((a, b) => (a.first > b.first ? -1 : 1)).map(({ first }) => [first, `past 2^${first.toString(2).length - 1}`] as const);
 
 const SCRIPTS: readonly (readonly [RegExp, string])[] = [
   [/[\uAC00-\uD7A3]/u, "Hangul"],

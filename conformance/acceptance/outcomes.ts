@@ -27,23 +27,31 @@ export function requestMediaTypes(doc: SpecDocument): string[] {
   return isObject(content) ? Object.keys(content).map((t) => t.toLowerCase()) : [];
 }
 
-/** Each documented status with the codes its examples document (`200` → 000_000; `400` → 002_001 …). */
-export function documentedOutcomes(doc: SpecDocument): Map<number, Set<string>> {
+/** Each documented status (`200`, `400`) with its JSON answer examples by name, `$ref`s followed. */
+function answerExamples(doc: SpecDocument): { status: number; examples: [string, Node][] }[] {
   const operation = specOperation(doc);
-  const out = new Map<number, Set<string>>();
+  const out: { status: number; examples: [string, Node][] }[] = [];
   for (const [status, response] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
     if (!/^[0-9]{3}$/.test(status)) continue;
     const content = deref(doc, response).content;
     const examples = isObject(content) ? deref(doc, content["application/json"]).examples : undefined;
+    out.push({ status: Number(status), examples: Object.entries(isObject(examples) ? examples : {}).map(([name, e]) => [name, deref(doc, e)]) });
+  }
+  return out;
+}
+
+/** Each documented status with the codes its examples document (`200` → 000_000; `400` → 002_001 …). */
+export function documentedOutcomes(doc: SpecDocument): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const { status, examples } of answerExamples(doc)) {
     const codes = new Set<string>();
-    for (const example of Object.values(isObject(examples) ? examples : {})) {
-      const e = deref(doc, example);
+    for (const [, e] of examples) {
       // A placeholder answer (the two codeless test cases) documents no code.
       if (e["x-konaplate-code-documented"] === false) continue;
       const code = isObject(e.value) && isObject(e.value.response) ? e.value.response.code : undefined;
       if (typeof code === "string") codes.add(code);
     }
-    out.set(Number(status), codes);
+    out.set(status, codes);
   }
   return out;
 }
@@ -63,19 +71,14 @@ export interface CodelessOutcome {
  * `x-konaplate-code-documented: false`), each with the body of the request example of the same name.
  */
 export function codelessOutcomes(doc: SpecDocument): CodelessOutcome[] {
-  const operation = specOperation(doc);
-  const requestContent = deref(doc, operation.requestBody).content;
+  const requestContent = deref(doc, specOperation(doc).requestBody).content;
   const requests = isObject(requestContent) ? deref(doc, requestContent["application/json"]).examples : undefined;
   const out: CodelessOutcome[] = [];
-  for (const [status, response] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
-    if (!/^[0-9]{3}$/.test(status)) continue;
-    const content = deref(doc, response).content;
-    const examples = isObject(content) ? deref(doc, content["application/json"]).examples : undefined;
-    for (const [name, example] of Object.entries(isObject(examples) ? examples : {})) {
-      const e = deref(doc, example);
+  for (const { status, examples } of answerExamples(doc)) {
+    for (const [name, e] of examples) {
       const request = isObject(requests) ? deref(doc, requests[name]).value : undefined;
       if (e["x-konaplate-code-documented"] !== false || !isObject(request)) continue;
-      out.push({ example: name, status: Number(status), summary: typeof e.summary === "string" ? e.summary : name, body: request });
+      out.push({ example: name, status, summary: typeof e.summary === "string" ? e.summary : name, body: request });
     }
   }
   return out;

@@ -39,7 +39,7 @@ const exact = (n: bigint): number | bigint => (n >= BigInt(Number.MIN_SAFE_INTEG
  * The integer widths servers store ids in, each as the first value past it: a server built on one
  * refuses (or crashes on) every valid value beyond it. The kit's own knowledge, not the spec's.
  */
-const INTEGER_WIDTHS = [
+export const INTEGER_WIDTHS = [
   { what: "past-32-bit", first: 2n ** 31n, phrase: "just past the signed 32-bit range (2^31)" },
   { what: "past-53-bit", first: 2n ** 53n, phrase: "just past the integers a double holds exactly (2^53)" },
   { what: "past-64-bit", first: 2n ** 63n, phrase: "just past the signed 64-bit range (2^63)" },
@@ -48,19 +48,19 @@ const INTEGER_WIDTHS = [
 /** A free-text field's filler: Hangul, 3 bytes each in UTF-8 (the spec's own example name, 002_003). */
 const HANGUL = "홍길동";
 
+/** A character outside the BMP (U+20BB7, a real name's 𠮷): one character, two UTF-16 units, four bytes in UTF-8. */
+const ASTRAL = "𠮷";
+
 /** Text real members have, for a field that takes any text (no pattern, enum or format). */
 const MEMBER_TEXT: readonly { what: string; value: string; phrase: string }[] = [
   { what: "mixed-script", value: "김Anna", phrase: "in Hangul and Latin letters" },
   { what: "inner-space", value: "홍 길동", phrase: "with a space inside" },
   { what: "punctuation", value: "O'Neil-Kim", phrase: "in Latin letters with an apostrophe and a hyphen, as foreign members' names are" },
   { what: "decomposed", value: "홍길동".normalize("NFD"), phrase: "in decomposed Hangul (NFD jamo, as macOS sends typed Hangul)" },
-  { what: "non-bmp", value: "홍𠮷동", phrase: "with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units)" },
+  { what: "non-bmp", value: `홍${ASTRAL}동`, phrase: "with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units)" },
   { what: "outside-ks-x-1001", value: "김똠", phrase: "with a Hangul syllable outside the 2,350 of KS X 1001 (똠: EUC-KR cannot hold it)" },
   { what: "middle-dot", value: "존·스미스", phrase: "with a middle dot (U+00B7) between its parts, as a foreign member's name is written in Hangul" },
 ];
-
-/** A character outside the BMP (U+20BB7, a real name's 𠮷): one character, two UTF-16 units, four bytes in UTF-8. */
-const ASTRAL = "𠮷";
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
