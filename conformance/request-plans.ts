@@ -18,6 +18,8 @@ export type RequestPlan =
   /** Raw bytes instead of a JSON body (not JSON, empty), signed as sent. */
   | { kind: "wire"; wire: string }
   | { kind: "content-type"; contentType: string }
+  /** Every header's name in small letters, as HTTP/2 writes them (RFC 9110: field names are case-insensitive). */
+  | { kind: "lower-case-names" }
   | { kind: "wrong-secret" }
   /** The token is computed over other bytes than those sent. */
   | { kind: "body-changed" }
@@ -171,6 +173,8 @@ export async function buildPlannedRequest(input: PlannedRequestInput, context: S
       setHeader(headers, "Content-Type", plan.contentType);
       return sent(headers);
     }
+    case "lower-case-names":
+      return sent(Object.fromEntries(Object.entries(baseHeaders(context, wire, input.overrideHeaders)).map(([name, value]) => [name.toLowerCase(), value])));
     case "wrong-secret":
       return sent(baseHeaders(context, wire, input.overrideHeaders, now, `${context.credentials.secretKey}-not-the-secret`));
     case "body-changed":

@@ -186,7 +186,14 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
         // Node would send them as an Authorization header the case never asked for (fetch refuses them).
         if (url.username || url.password) throw new TypeError("the URL carries credentials (user:password@), which are never sent");
         const headers: Record<string, string | number> = { ...sent.headers };
-        if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(sent.wire);
+        // The headers Node would add are written in the request's own letter case: a request whose
+        // names are all small (as HTTP/2 writes them, and proxies pass on) stays so on the wire.
+        const small = Object.keys(headers).length > 0 && Object.keys(headers).every((name) => name === name.toLowerCase());
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers[small ? "content-length" : "Content-Length"] = Buffer.byteLength(sent.wire);
+        if (small) {
+          headers.host ??= url.host;
+          headers.connection ??= fresh ? "close" : "keep-alive";
+        }
         // `agent: false`: a connection of its own, never a kept-alive one.
         const options = { method: sent.method, headers, agent: fresh ? false : https ? agents.https : agents.http };
         req = https ? httpsRequest(url, options) : httpRequest(url, options);

@@ -20,6 +20,8 @@ export interface SandboxRequest {
   /** The path as requested, without the query. */
   path: string;
   headers: Headers;
+  /** The header names as the client wrote them (letter case kept), in the order sent: for an override that reads them so. */
+  headerNames: string[];
   rawBody: Buffer;
   /** The plain body (decrypted when it came encrypted); undefined when the checks stopped before it. */
   body?: unknown;
@@ -94,7 +96,7 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
     // The answer must keep the response header rules even when the request broke them.
     const echoed = given !== undefined && isWellFormedCorrelationId(given) ? given : correlationId(new Date(), "KST");
     const path = new URL(req.url ?? "/", "http://sandbox").pathname;
-    const request: SandboxRequest = { method: req.method ?? "", path, headers, rawBody: Buffer.alloc(0), encrypted: false };
+    const request: SandboxRequest = { method: req.method ?? "", path, headers, headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0), rawBody: Buffer.alloc(0), encrypted: false };
 
     let judgement: Judgement;
     let close = false;

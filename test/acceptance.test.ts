@@ -423,6 +423,12 @@ const FLAWS: FlawExpectation[] = [
     check: "accepted",
     fragment: "the body's JSON text with a space after every : and , (as Python's json.dumps writes it): refused with 401",
   },
+  {
+    flaw: "case-sensitive-header-names",
+    caught: ["accept:header:names:lower-case"],
+    check: "accepted",
+    fragment: "every header's name in small letters (content-type, accept, x-km-user-aspid, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive: refused with 401",
+  },
   { flaw: "adults-only", caught: ["accept:body:birthDate:recent"], check: "documented-outcome", fragment: "birthDate of a young member, born in 2015 (a server built for adults only refuses it): 2015****: answered 400 002_010: a code the spec does not document" },
 ];
 
@@ -462,6 +468,21 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
       const strict = await runCli(["--target", server.url, "--only", "accept:body:birthDate:*", "--strict"], TEST_ENV);
       expect(strict.code).toBe(1);
       expect(strict.report!.cases.filter((c) => c.status === "failed").map((c) => c.id)).toEqual(["accept:body:birthDate:first-year", "accept:body:birthDate:last-year"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("accept:header:names:lower-case goes out with every name in small letters, Host and Content-Length included, and the faithful server accepts it", async () => {
+    const server = await startAcceptanceStandIn(undefined, CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--only", "accept:header:names:*"], TEST_ENV);
+      expect(run.code).toBe(0);
+      expect(caseOf(run.report, "accept:header:names:lower-case")).toMatchObject({ status: "passed", varies: { in: "header", field: "names", what: "lower-case", rule: "field-names" } });
+      expect(server.requests).toHaveLength(1);
+      const names = server.requests[0]!.headerNames;
+      expect(names).toEqual(names.map((n) => n.toLowerCase()));
+      expect(names).toEqual(expect.arrayContaining(["host", "content-length", "x-km-tran-token", "x-km-access-key", "content-type"]));
     } finally {
       await server.close();
     }

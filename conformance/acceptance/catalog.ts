@@ -24,7 +24,7 @@ export interface AcceptanceCase extends ConformanceCase {
   /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
   warningOnly: boolean;
   /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, written in another zone (`zone`), or labelled with another spelling of its media type (`content-type`). */
-  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" } | { kind: "content-type" }>;
+  plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" } | { kind: "content-type" } | { kind: "lower-case-names" }>;
   baseBody: Record<string, unknown>;
   overrideHeaders: Record<string, string>;
 }
@@ -60,6 +60,14 @@ const JSON_FORMS: readonly (readonly [JsonForm, string])[] = [
   ["spaced", "with a space after every : and , (as Python's json.dumps writes it)"],
   ["escaped", "with every character outside ASCII as a \\uXXXX escape, Hangul included (as Python's json.dumps writes it)"],
 ];
+/**
+ * The `field` of a case that changes the whole request's form rather than one field or header:
+ * the body's JSON text, every header's name.
+ */
+export const WHOLE_REQUEST_FIELDS = {
+  body: { field: "json", words: "the body's JSON text" },
+  header: { field: "names", words: "every header's name" },
+} as const;
 /** The header that names the zone the signing writes the request time in (credentials.timeZone). */
 const ZONE_HEADER = "x-km-time-zone";
 
@@ -164,6 +172,20 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     }
   }
 
+  // Every header's name in small letters, as HTTP/2 writes them and a proxy in front of the server
+  // passes them on: field names are case-insensitive (RFC 9110, 5.1), so the headers the spec names
+  // are the same headers.
+  if (rules.headers.length) {
+    const lowered = Object.fromEntries(Object.entries(sample).map(([name, value]) => [name.toLowerCase(), value]));
+    const broken = newlyBroken(judge.headers(lowered), baseHeaderBreaks);
+    if (broken.length) notDerived.push({ target: "header names", rule: "field-names", why: `the headers with small-letter names break ${broken.join(", ")}` });
+    else {
+      const varies: Varies = { in: "header", field: WHOLE_REQUEST_FIELDS.header.field, what: "lower-case", rule: "field-names" };
+      const description = `every header's name in small letters (${Object.keys(lowered).slice(0, 3).join(", ")}, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive`;
+      cases.push(make(`accept:header:${WHOLE_REQUEST_FIELDS.header.field}:lower-case`, varies, description, "seed", { kind: "lower-case-names" }, baseBody));
+    }
+  }
+
   if (requestMediaTypes(doc).includes("application/json")) {
     // Content-Type: the spec's JSON media type with the charset parameter JSON always has (RFC 8259:
     // it "really has no effect on compliant recipients"), as many HTTP clients label every JSON body.
@@ -175,7 +197,7 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     // both ways): a server must read the JSON, and check the token over the bytes sent, not over its
     // own re-serialisation.
     for (const [form, words] of JSON_FORMS) {
-      const varies: Varies = { in: "body", field: "json", what: form, rule: "media-type" };
+      const varies: Varies = { in: "body", field: WHOLE_REQUEST_FIELDS.body.field, what: form, rule: "media-type" };
       cases.push(make(`accept:body:json:${form}`, varies, `the body's JSON text ${words}`, "seed", { kind: "body", body: baseBody, form }, baseBody));
     }
   }

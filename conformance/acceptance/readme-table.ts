@@ -1,7 +1,7 @@
 // The README's table of acceptance cases per rule, rendered from the derived cases so the count it
 // states always follows from the spec (a test compares it with README.md). The rules without a case
 // are listed by refusal/readme-table.ts's notDerivedTable, as for refusal cases.
-import type { AcceptanceCase } from "./catalog.js";
+import { WHOLE_REQUEST_FIELDS, type AcceptanceCase } from "./catalog.js";
 
 interface Row {
   label: string;
@@ -23,12 +23,14 @@ export function acceptanceTable(cases: readonly AcceptanceCase[]): string {
   for (const c of cases) {
     const v = c.acceptance.varies;
     if (v.what === "fuzz") continue;
-    const place = v.in === "header" ? "<Header-Name>" : "<field>";
+    // A case on the whole request's form is named as it is; one on a field, by the field's place.
+    const whole = WHOLE_REQUEST_FIELDS[v.in].field === v.field ? WHOLE_REQUEST_FIELDS[v.in] : undefined;
+    const place = whole ? whole.field : v.in === "header" ? "<Header-Name>" : "<field>";
     // Enum values are one row per field, the values listed; any other kind of value is one row across fields.
     const label = v.rule === "enum" || v.rule === "examples" ? `\`accept:${v.in}:${v.field}:<value>\`` : `\`accept:${v.in}:${place}:${v.what}\``;
     const row = rows.get(label) ?? { label, cases: [], targets: [], rules: new Set<string>() };
     row.cases.push(c);
-    row.targets.push(v.rule === "enum" || v.rule === "examples" ? v.what : v.field);
+    row.targets.push(v.rule === "enum" || v.rule === "examples" ? v.what : (whole?.words ?? v.field));
     row.rules.add(v.rule);
     rows.set(label, row);
   }

@@ -9,7 +9,10 @@ import type { CaseReport } from "../report.js";
 /** What an acceptance case changes: one field or header, to one kind of valid value (report.json's `varies`). */
 export interface Varies {
   in: "body" | "header";
-  /** The body field or header name; `body` for a fuzz case, whose every field is drawn at random. */
+  /**
+   * The body field or header name; `body` for a fuzz case, whose every field is drawn at random;
+   * `json` for the body's JSON text written another way, `names` for every header's name.
+   */
   field: string;
   /** The kind of value, as the id ends: `maximum`, `leap-day`, `278`, `fuzz`. */
   what: string;

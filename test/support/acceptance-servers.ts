@@ -49,6 +49,8 @@ export type AcceptanceFlaw =
   | "utf16-name-length"
   /** Takes only letters, spaces, apostrophes and hyphens in names: refuses the middle dot of a foreign name in Hangul with an undocumented code. */
   | "letters-only-names"
+  /** Looks its headers up by the names as the page writes them (a case-sensitive map): small-letter names are missing, 401 with its own code. */
+  | "case-sensitive-header-names"
   /** Looks a month's days up in a table counted from 0 with the month counted from 1: refuses 31 January with an undocumented code. */
   | "zero-based-month-table"
   /** Warning only (the media-type rule is the kit's reading): takes Content-Type exactly `application/json`, refusing a charset parameter with 415. */
@@ -131,6 +133,8 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       return Array.from(name).some((c) => /[\uAC00-\uD7A3]/.test(c) && !KS_X_1001_HANGUL.has(c)) ? crash() : undefined;
     case "utf16-name-length":
       return name.length > 100 ? undocumented(422, "001_422", "userName too long") : undefined;
+    case "case-sensitive-header-names":
+      return request.headerNames.includes("X-KM-Tran-Token") ? undefined : undocumented(401, "001_401", "X-KM-Tran-Token is missing");
     case "letters-only-names":
       return /[^\p{L}\p{M} '-]/u.test(name) ? undocumented(400, "001_002", "userName has invalid characters") : undefined;
     case "zero-based-month-table": {

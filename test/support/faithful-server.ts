@@ -32,6 +32,8 @@ export interface ReceivedRequest {
   path: string;
   /** Header names in lower case, as node:http gives them. */
   headers: Record<string, string>;
+  /** Header names as the client wrote them. */
+  headerNames: string[];
   /** The body exactly as received. */
   rawBody: string;
   /** The plain body (decrypted when it came encrypted), parsed losslessly; undefined if not JSON. */
@@ -125,6 +127,7 @@ export async function startFaithfulServer(options: FaithfulServerOptions): Promi
         method: request.method,
         path: request.path,
         headers: { ...request.headers },
+        headerNames: request.headerNames,
         rawBody,
         body,
         encrypted: request.encrypted,
