@@ -170,6 +170,7 @@ export class Scrubber {
   private readonly runs = new Map<string, boolean>();
   private readonly squeezedLeaves = new Map<string, string>();
   private readonly joinedFound = new Map<string, Sought[]>();
+  private readonly flatMemo = new Map<string, Record<string, unknown>>();
   /** Which sought values (those given and those learned) squeezed text holds, in one pass. */
   private readonly index = new StringIndex<Sought>();
   private readonly seen = new Set<string>();
@@ -373,35 +374,69 @@ export class Scrubber {
     }
     if (node && typeof node === "object") {
       const keys = Object.keys(node);
-      const names = keys.map((k) => (escape ? escapeControls(this.text(k)) : this.text(k)));
-      // Keys are unique; a masked or escaped one may meet another: it gets primes, nothing is lost.
-      if (names.some((name, i) => name !== keys[i])) {
-        const taken = new Set<string>();
-        names.forEach((name, i) => {
-          while (taken.has(name)) name += "'";
-          taken.add(name);
-          names[i] = name;
-        });
+      // Every case's report repeats the same small objects (a check's result, the envelope of an
+      // answer, what was expected): one masked copy of each serves them all.
+      const object = node as Record<string, unknown>;
+      const flat = this.flatKey(object, keys, escape);
+      if (flat === undefined) return this.walkObject(object, keys, escape);
+      let out = this.flatMemo.get(flat);
+      if (out === undefined) {
+        out = this.walkObject(object, keys, escape);
+        if (this.flatMemo.size < 10_000) this.flatMemo.set(flat, out);
       }
-      const maskedByName: boolean[] = [];
-      const values = keys.map((k, i) => {
-        const v = (node as Record<string, unknown>)[k];
-        const mask = personalMask(k);
-        if (mask) return (maskedByName[i] = true), maskField(mask, v);
-        if (isLeaf(v)) return isSecretHeader(k) ? REDACTED : this.leaf(v);
-        return this.walk(v, escape, k);
-      });
-      const split = this.splitAcross(values, maskedByName);
-      const out: Record<string, unknown> = {};
-      names.forEach((name, i) => {
-        const value = this.finished(split[i], escape, keys[i]);
-        // Defined, not assigned: a server's "__proto__" key stays an ordinary key.
-        if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-        else out[name] = value;
-      });
-      return out;
+      // A copy: a report's objects are its own, whatever a reader does with one.
+      return { ...out };
     }
     return node;
+  }
+
+  /**
+   * What identifies a small object of leaves (strings, numbers, booleans, null) for flatMemo: every
+   * key and value with its kind and length, so no two objects share one; undefined for any other.
+   */
+  private flatKey(node: Record<string, unknown>, keys: readonly string[], escape: boolean): string | undefined {
+    if (keys.length > 12) return undefined;
+    let key = escape ? "e" : "v";
+    for (const k of keys) {
+      if (k === "__proto__") return undefined;
+      const v = node[k];
+      const kind = typeof v === "string" ? "s" : typeof v === "number" ? "n" : typeof v === "boolean" ? "b" : v === null ? "z" : undefined;
+      if (kind === undefined) return undefined;
+      const text = String(v);
+      key += `\u0000${k.length}:${k}${kind}${text.length}:${text}`;
+      if (key.length > 1_024) return undefined;
+    }
+    return key;
+  }
+
+  private walkObject(node: Record<string, unknown>, keys: string[], escape: boolean): Record<string, unknown> {
+    const names = keys.map((k) => (escape ? escapeControls(this.text(k)) : this.text(k)));
+    // Keys are unique; a masked or escaped one may meet another: it gets primes, nothing is lost.
+    if (names.some((name, i) => name !== keys[i])) {
+      const taken = new Set<string>();
+      names.forEach((name, i) => {
+        while (taken.has(name)) name += "'";
+        taken.add(name);
+        names[i] = name;
+      });
+    }
+    const maskedByName: boolean[] = [];
+    const values = keys.map((k, i) => {
+      const v = node[k];
+      const mask = personalMask(k);
+      if (mask) return (maskedByName[i] = true), maskField(mask, v);
+      if (isLeaf(v)) return isSecretHeader(k) ? REDACTED : this.leaf(v);
+      return this.walk(v, escape, k);
+    });
+    const split = this.splitAcross(values, maskedByName);
+    const out: Record<string, unknown> = {};
+    names.forEach((name, i) => {
+      const value = this.finished(split[i], escape, keys[i]);
+      // Defined, not assigned: a server's "__proto__" key stays an ordinary key.
+      if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      else out[name] = value;
+    });
+    return out;
   }
 
   /** A string, number or bigint scrubbed; a number stays a number unless it had to be masked. */

@@ -146,6 +146,27 @@ describe("Scrubber.shown", () => {
     const shown = scrub.shown({ code: "\u001b[31mX\n", body: "line 1\nline 2\u0007", "k\u001b": 1 });
     expect(shown).toEqual({ code: "\\u001B[31mX\\n", body: "line 1\nline 2\\u0007", "k\\u001B": 1 });
   });
+
+  it("masks a small object met again exactly as the first time, into a copy of its own, its values' kinds kept", () => {
+    const s = new Scrubber([ACCESS_KEY], Scrubber.personalValues(SENT));
+    const check = { name: "code", ok: false, message: `echoed ${ACCOUNT} and ${NAME}`, severity: "error" };
+    const first = s.shown({ ...check });
+    const again = s.shown({ ...check });
+    expect(first).toEqual({ name: "code", ok: false, message: "echoed ********5557 and 김*나", severity: "error" });
+    expect(again).toEqual(first);
+    again.message = "changed";
+    expect(s.shown({ ...check }).message).toBe("echoed ********5557 and 김*나");
+    // Same text, another kind of value: each keeps its own.
+    expect(s.shown({ status: 400, code: "400" })).toEqual({ status: 400, code: "400" });
+    expect(s.shown({ status: "400", code: 400 })).toEqual({ status: "400", code: 400 });
+    // Keys and values never run together: "ab" + "c" is not "a" + "bc".
+    expect(s.shown({ ab: "c" })).toEqual({ ab: "c" });
+    expect(s.shown({ a: "bc" })).toEqual({ a: "bc" });
+    // Escaping is part of what was asked: value() leaves control characters as they are.
+    expect(s.value({ code: "X\u0007" })).toEqual({ code: "X\u0007" });
+    expect(s.shown({ code: "X\u0007" })).toEqual({ code: "X\\u0007" });
+    expect(s.value({ code: "X\u0007" })).toEqual({ code: "X\u0007" });
+  });
 });
 
 describe("many sent values (a run with --fuzz)", () => {
