@@ -40,6 +40,23 @@ export interface PersonalValue {
 /** Longest string kept whole in a report (a message listing thousands of violations); the rest is cut and counted. */
 export const MAX_REPORT_STRING = 8_192;
 
+/** A small object masked once for the run has at most this many characters in its keys and values all told. */
+const FLAT_KEY_LENGTH = 256;
+
+/**
+ * Entries a cache of the Scrubber holds before it starts afresh. Most strings of a long run are
+ * met once (a request's token, an answer's date): kept, they would grow the heap the collector
+ * walks all run long; the ones that recur (check names, messages, header values) are back in a
+ * few cases. Starting afresh is always right: an entry only saves work, and the same text masked
+ * again gives the same, or (with a secret learned since) masks more, never less.
+ */
+const CACHE_ENTRIES = 2_000;
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHE_ENTRIES) cache.clear();
+  cache.set(key, value);
+}
+
 const isLeaf = (v: unknown): v is string | number | bigint => typeof v === "string" || typeof v === "number" || typeof v === "bigint";
 
 /** The key of the units from `from` to `to`, continuing `key` (0 at the start): a 32-bit integer, never a float. */
@@ -301,7 +318,7 @@ export class Scrubber {
     let found = this.runs.get(key);
     if (found === undefined) {
       found = decodedRun(run).some((blob) => this.blobReadable(blob, depth + 1));
-      if (this.runs.size < 50_000) this.runs.set(key, found);
+      remember(this.runs, key, found);
     }
     return found;
   }
@@ -325,7 +342,7 @@ export class Scrubber {
     const known = this.memo.get(value);
     if (known !== undefined) return known;
     const out = this.scrubText(value);
-    if (value.length <= 512 && this.memo.size < 10_000) this.memo.set(value, out);
+    if (value.length <= 512) remember(this.memo, value, out);
     return out;
   }
 
@@ -382,7 +399,7 @@ export class Scrubber {
       let out = this.flatMemo.get(flat);
       if (out === undefined) {
         out = this.walkObject(object, keys, escape);
-        if (this.flatMemo.size < 10_000) this.flatMemo.set(flat, out);
+        remember(this.flatMemo, flat, out);
       }
       // A copy: a report's objects are its own, whatever a reader does with one.
       return { ...out };
@@ -404,7 +421,7 @@ export class Scrubber {
       if (kind === undefined) return undefined;
       const text = String(v);
       key += `\u0000${k.length}:${k}${kind}${text.length}:${text}`;
-      if (key.length > 1_024) return undefined;
+      if (key.length > FLAT_KEY_LENGTH) return undefined;
     }
     return key;
   }
@@ -475,7 +492,7 @@ export class Scrubber {
     let found = this.joinedFound.get(joined);
     if (found === undefined) {
       found = this.soughtIn(this.squeezedJoin(parts, joined));
-      if (joined.length <= 2_048 && this.joinedFound.size < 10_000) this.joinedFound.set(joined, found);
+      if (joined.length <= 2_048) remember(this.joinedFound, joined, found);
     }
     if (!found.length) return items;
     const out = [...items];
@@ -501,7 +518,7 @@ export class Scrubber {
       let squeezed = this.squeezedLeaves.get(part);
       if (squeezed === undefined) {
         squeezed = squeeze(part);
-        if (part.length <= 512 && this.squeezedLeaves.size < 10_000) this.squeezedLeaves.set(part, squeezed);
+        if (part.length <= 512) remember(this.squeezedLeaves, part, squeezed);
       }
       out += squeezed;
     }
