@@ -15,8 +15,12 @@ import { underlyingFailure } from "../src/errors.js";
 /** One request's fate: no answer (and why), or the answer as read. */
 export type Exchange =
   | { answered: false; reason: string; durationMs: number }
-  /** `oversized`: the answer went past the byte cap (its value), so `text` is empty. */
-  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; oversized?: number };
+  /**
+   * `oversized`: the answer went past the byte cap (its value), so `text` is empty. `waitedMs`: of
+   * `durationMs`, the time the runner sat idle waiting; the rest it was busy (building, reading and
+   * judging other cases), while this answer may have been waiting unread.
+   */
+  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; waitedMs: number; oversized?: number };
 
 export interface OutgoingRequest {
   url: string;
@@ -150,6 +154,7 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const idleAtStart = performance.eventLoopUtilization().idle;
+  const waited = () => Math.min(performance.eventLoopUtilization().idle - idleAtStart, elapsed());
   return new Promise<Exchange>((resolve) => {
     let status: number | undefined;
     let timedOut = false;
@@ -170,8 +175,7 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
     // waiting unread.
     const wait = (ms: number) => {
       timer = setTimeout(() => {
-        const idle = performance.eventLoopUtilization().idle - idleAtStart;
-        const left = Math.min(timeoutMs - idle, timeoutMs * BUSY_STRETCH - elapsed());
+        const left = Math.min(timeoutMs - waited(), timeoutMs * BUSY_STRETCH - elapsed());
         if (left >= 1) return wait(left);
         timedOut = true;
         fail(new Error("timeout"));
@@ -217,11 +221,11 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
         status = response.statusCode ?? 0;
         const headers = headersOf(response);
         readBody(response, maxBytes).then(
-          (text) => finish({ answered: true, status: status!, headers, text, durationMs: elapsed() }),
+          (text) => finish({ answered: true, status: status!, headers, text, durationMs: elapsed(), waitedMs: waited() }),
           (err: unknown) => {
             if (!(err instanceof BodyTooLargeError)) return fail(err);
             current.destroy();
-            finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, durationMs: elapsed() });
+            finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, durationMs: elapsed(), waitedMs: waited() });
           },
         );
       });

@@ -1,8 +1,13 @@
 // A response-time limit (Schemathesis' max_response_time): the user's own rule, on every case of
 // every kind while --max-response-time is given. The time is the transport's: from the request's
-// start to the answer's last byte, as rounded in the report.
+// start to the answer's last byte, as rounded in the report; less the time the runner itself was
+// busy meanwhile (with many cases in flight, an answer may wait unread while others are judged),
+// which is the runner's time, not the server's.
 import type { Check } from "./check.js";
 import { alwaysError } from "./check.js";
+
+/** Busy time of the runner below this is its own work on the case, counted as the server's like the rest. */
+const RUNNER_BUSY_MS = 5;
 
 export const responseTime: Check = {
   name: "response-time",
@@ -11,9 +16,11 @@ export const responseTime: Check = {
   userLimit: true,
   run: ({ exchange, run }) => {
     const took = Math.round(exchange.durationMs);
+    const waited = exchange.answered ? Math.round(exchange.waitedMs) : took;
+    // A few ms of the runner's own work (sending this request, reading its answer) is every case's.
+    const counted = took - waited >= RUNNER_BUSY_MS ? waited : took;
     const limit = run.maxResponseTimeMs!;
-    return took > limit
-      ? { ok: false, message: `answered in ${took} ms, over the ${limit} ms limit (--max-response-time)` }
-      : { ok: true, message: `answered in ${took} ms, within ${limit} ms` };
+    const time = counted < took ? `answered in ${took} ms, ${counted} ms counted (the runner was busy with other cases for the rest)` : `answered in ${took} ms`;
+    return counted > limit ? { ok: false, message: `${time}, over the ${limit} ms limit (--max-response-time)` } : { ok: true, message: `${time}, within ${limit} ms` };
   },
 };
