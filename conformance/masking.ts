@@ -23,13 +23,26 @@ function maskField(mask: (value: string) => string, value: unknown): unknown {
   return REDACTED;
 }
 
-interface Sought {
-  raw: string;
-  replacement: string;
+/**
+ * A value searched for. A class, not an object literal with a getter: a run learns two for every
+ * request it signs, and each literal carried a closure of its own in a slow-mode object, some 600
+ * bytes that the collector walked all run long.
+ */
+class Sought {
+  private compiled: RegExp | undefined;
+
+  constructor(
+    readonly raw: string,
+    readonly replacement: string,
+    /** The value squeezed: found in a squeezed decoded view whatever its spelling was. */
+    readonly squeezed: string,
+    private readonly spellings: (raw: string) => string,
+  ) {}
+
   /** Global: every spelling of the value, for masking in place (built when first needed). */
-  readonly pattern: RegExp;
-  /** The value squeezed: found in a squeezed decoded view whatever its spelling was. */
-  squeezed: string;
+  get pattern(): RegExp {
+    return (this.compiled ??= new RegExp(this.spellings(this.raw), "gi"));
+  }
 }
 
 export interface PersonalValue {
@@ -230,15 +243,7 @@ export class Scrubber {
     this.seen.add(raw);
     const squeezed = squeeze(raw);
     if (squeezed.length < 2) return undefined;
-    let pattern: RegExp | undefined;
-    return {
-      raw,
-      replacement,
-      squeezed,
-      get pattern() {
-        return (pattern ??= new RegExp(spellings(raw), "gi"));
-      },
-    };
+    return new Sought(raw, replacement, squeezed, spellings);
   }
 
   /**
