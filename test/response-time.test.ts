@@ -15,22 +15,25 @@ afterAll(removeRunDirs);
 const HOLD_MS = 300;
 const LIMIT = "100";
 
+/** The sandbox, its own answer held `holdMs` before it goes out. */
+const holdingSandbox = (holdMs: number) =>
+  startSandbox({
+    basePath: null,
+    credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
+    maxClockSkewSeconds: 0,
+    override: async () => {
+      await sleep(holdMs);
+      return undefined;
+    },
+  });
+
 describe("a server that answers every request after 300 ms", () => {
   let sandbox: Sandbox;
   let limited: CliRun;
   let unlimited: CliRun;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      basePath: null,
-      credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
-      maxClockSkewSeconds: 0,
-      // The sandbox's own answer, held.
-      override: async () => {
-        await sleep(HOLD_MS);
-        return undefined;
-      },
-    });
+    sandbox = await holdingSandbox(HOLD_MS);
     // Every kind of case, many in flight: the run stays short although each answer takes 300 ms.
     limited = await runCli(["--target", sandbox.origin, "--concurrency", "16", "--max-response-time", LIMIT], TEST_ENV);
     unlimited = await runCli(["--target", sandbox.origin, "--concurrency", "16"], TEST_ENV);
@@ -109,15 +112,7 @@ describe("the runner's own busy time", () => {
     };
   };
   const runAgainst = async (holdMs: number, limitMs: number) => {
-    const sandbox = await startSandbox({
-      basePath: null,
-      credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
-      maxClockSkewSeconds: 0,
-      override: async () => {
-        await sleep(holdMs);
-        return undefined;
-      },
-    });
+    const sandbox = await holdingSandbox(holdMs);
     try {
       const credentials = { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, timeZone: "KST" as const };
       const cases = selectCases();
