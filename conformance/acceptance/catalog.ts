@@ -23,7 +23,7 @@ export interface AcceptanceCase extends ConformanceCase {
   source: RuleSource;
   /** A value at the edge of a rule of the kit's reading (inferred, choice): a refusal is a warning, never a failure. */
   warningOnly: boolean;
-  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, written in another zone (`zone`), or labelled with another spelling of its media type (`content-type`). */
+  /** The base request with one body field (`body`) or one header (`header`, edited when signed) changed, written in another zone (`zone`), labelled with another spelling of its media type (`content-type`), or sent with every header's name in small letters (`lower-case-names`). */
   plan: Extract<RequestPlan, { kind: "body" } | { kind: "header" } | { kind: "zone" } | { kind: "content-type" } | { kind: "lower-case-names" }>;
   baseBody: Record<string, unknown>;
   overrideHeaders: Record<string, string>;
