@@ -488,6 +488,20 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
     }
   });
 
+  it("birth-years-crash: a server error on the format's first and last year fails the run although a refusal there only warns", async () => {
+    const server = await startAcceptanceStandIn("birth-years-crash", CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--kind", "acceptance", "--concurrency", "16"], TEST_ENV);
+      expect(run.code).toBe(1);
+      expect(run.report!.cases.filter((c) => c.status === "failed").map((c) => c.id)).toEqual(["accept:body:birthDate:first-year", "accept:body:birthDate:last-year"]);
+      const k = caseOf(run.report, "accept:body:birthDate:first-year").checks.find((x) => x.name === "accepted")!;
+      expect(k).toMatchObject({ ok: false, severity: "error" });
+      expect(k.message).toContain("on the first day of the format's first year, 0001: 0001****: server error 500 on a valid request");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("exact-content-type: refusing application/json with its charset is a warning (the media-type rule is the kit's reading); --strict fails it", async () => {
     const server = await startAcceptanceStandIn("exact-content-type", CREDS);
     try {

@@ -368,6 +368,19 @@ describe("rules of the kit's own reading (inferred in the spec, or the kit's kno
     expect(() => derive(doc)).toThrow(/field userName: x-konaplate-rule-sources names pattern, which is no rule of the schema/);
   });
 
+  it("a server error on a case of the kit's reading is an error all the same: no value may crash a server", async () => {
+    const server = await startRefusalStandIn("500-on-bad-input", CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--only", "refuse:header:X-KM-Time-Zone:*"], TEST_ENV);
+      expect(run.code).toBe(1);
+      const c = caseOf(run.report, "refuse:header:X-KM-Time-Zone:pattern");
+      expect(c).toMatchObject({ status: "failed", title: expect.stringMatching(/warning only\)$/) });
+      expect(c.checks.find((k) => k.name === "refused")).toMatchObject({ ok: false, severity: "error", message: expect.stringContaining("server error 500 on bad input") });
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each(KIT_READING_FLAWS)("$flaw: exit 0 with $caughtBy passed and its warning counted; --strict: exit 1 with it failed", async ({ flaw, caughtBy, breaks }) => {
     const server = await startRefusalStandIn(flaw, CREDS);
     try {

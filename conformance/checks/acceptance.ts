@@ -27,7 +27,7 @@ export const accepted: Check = {
     const statuses = [...facts.outcomes.keys()].join(" or ");
     // A passed check names no value (the title does): the same few messages for every case, masked once.
     if (facts.outcomes.has(s)) return { ok: true, message: withMockNote(kase, run, `answered ${s}, a documented status`) };
-    if (s >= 500) return { ok: false, message: `${valueOf(kase)}: server error ${s} on a valid request` };
+    if (s >= 500) return { ok: false, message: `${valueOf(kase)}: server error ${s} on a valid request`, fault: true };
     if (s >= 400) return { ok: false, message: `${valueOf(kase)}: refused with ${s}, a status the spec does not document (a valid request is answered ${statuses})` };
     const redirect = s >= 300 && s < 400 ? " (a redirect: the suite never follows redirects)" : "";
     return { ok: false, message: `${valueOf(kase)}: answered ${s}${redirect}, not a documented status (${statuses})` };

@@ -10,6 +10,11 @@ export type Severity = "error" | "warning";
 export interface Verdict {
   ok: boolean;
   message: string;
+  /**
+   * The server failed (a 5xx): an error whatever the rule's source. A value of the kit's own reading
+   * may be refused, and that only warns; no value may crash a server.
+   */
+  fault?: true;
 }
 
 /** What a run tells its checks. */

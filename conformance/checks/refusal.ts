@@ -23,7 +23,7 @@ export const refused: Check = {
       const said = CODE_MESSAGES[code as keyof typeof CODE_MESSAGES].message;
       return { ok: false, message: `answered ${s} ${code} (${said}), a documented outcome: the request that breaks ${whatBreaks(kase)} was processed, not refused` };
     }
-    if (s >= 500) return { ok: false, message: `server error ${s} on bad input (${whatBreaks(kase)}): a refusal must be a 4xx` };
+    if (s >= 500) return { ok: false, message: `server error ${s} on bad input (${whatBreaks(kase)}): a refusal must be a 4xx`, fault: true };
     if (s >= 200 && s < 300) return { ok: false, message: `accepted with ${s} a request that breaks ${whatBreaks(kase)}: it must be refused with a 4xx` };
     return { ok: false, message: `answered ${s}, not a refusal (4xx) of a request that breaks ${whatBreaks(kase)}` };
   },

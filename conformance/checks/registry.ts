@@ -6,7 +6,7 @@ import type { ConformanceCase } from "../kinds/kind.js";
 import type { CheckResult } from "../report.js";
 import type { Exchange } from "../transport.js";
 import { accepted, documentedOutcome } from "./acceptance.js";
-import { alwaysError, type Check, type CheckContext, type CheckRun, type Severity } from "./check.js";
+import { alwaysError, type Check, type CheckContext, type CheckRun, type Severity, type Verdict } from "./check.js";
 import { code } from "./code.js";
 import { correlationEcho } from "./correlation.js";
 import { bodyParses, bodySchema, contentType, responseHeaders, status } from "./documented-answer.js";
@@ -67,6 +67,8 @@ export interface Judged {
 export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCorrelationId, sentEncrypted = false, run }: Judged): CheckResult[] {
   const checks = checksFor(names, run);
   const result = (name: string, ok: boolean, message: string, severity: Severity): CheckResult => ({ name, ok, message, severity });
+  // A server fault is an error even where the rule is only the kit's reading.
+  const judged = (name: string, { ok, message, fault }: Verdict, severity: Severity) => result(name, ok, message, fault ? "error" : severity);
   const answeredSeverity = severityOf(kase, run, { severity: alwaysError });
   if (!exchange.answered) {
     return [result(ANSWERED, false, exchange.reason, answeredSeverity), ...checks.map((c) => result(c.name, false, "not checked: no answer", severityOf(kase, run, c)))];
@@ -79,9 +81,9 @@ export function judge({ kase, checks: names, exchange, body, sentHeaders, sentCo
     result(ANSWERED, true, `answered in ${Math.round(exchange.durationMs)} ms`, answeredSeverity),
     ...checks.map((c) => {
       const severity = severityOf(kase, run, c);
-      if (c.needs !== "json") return { name: c.name, ...c.run(context), severity };
+      if (c.needs !== "json") return judged(c.name, c.run(context), severity);
       if (!read.ok) return result(c.name, false, unread, severity);
-      return { name: c.name, ...c.run({ ...context, body: read }), severity };
+      return judged(c.name, c.run({ ...context, body: read }), severity);
     }),
   ];
 }

@@ -39,6 +39,8 @@ export type AcceptanceFlaw =
   | "kst-only"
   /** Warning only (the range is the kit's reading): refuses birth years before 1900 or after 2100 with an undocumented code. */
   | "birth-years-1900-2100"
+  /** Keeps birth dates in a type from 1900 to 2100 and crashes (500) on any other year: a crash is an error whoever's reading the range is. */
+  | "birth-years-crash"
   /** Faithful: answers other documented codes than the sandbox (002_003 for a name it does not know, 002_005 for a birth date, 002_004 for a bank). */
   | "other-documented-codes"
   /** Faithful, as the spec's example has it: bank 261 does not participate, and every request for it gets the server's own code for that (003_001), which no source gives. */
@@ -126,6 +128,10 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
     case "birth-years-1900-2100": {
       const year = Number(date.slice(0, 4));
       return year < 1900 || year > 2100 ? undocumented(400, "001_003", "Invalid birthDate") : undefined;
+    }
+    case "birth-years-crash": {
+      const year = Number(date.slice(0, 4));
+      return year < 1900 || year > 2100 ? crash() : undefined;
     }
     case "own-non-participant-code":
       return body.bankCode === "261" ? undocumented(400, "003_001", "Institution does not participate") : undefined;
