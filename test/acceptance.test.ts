@@ -421,8 +421,15 @@ const FLAWS: FlawExpectation[] = [
     flaw: "reserialised-token",
     caught: ["accept:body:json:spaced", "accept:body:json:escaped"],
     check: "accepted",
-    fragment: "the body's JSON text with a space after every : and , (as Python's json.dumps writes it): refused with 401",
+    fragment: "the body's JSON text pretty-printed, a line for each member (as JSON.stringify(v, null, 2) writes it), its members in reverse order: refused with 401",
   },
+  {
+    flaw: "no-line-breaks",
+    caught: ["accept:body:json:spaced"],
+    check: "documented-outcome",
+    fragment: "the body's JSON text pretty-printed, a line for each member (as JSON.stringify(v, null, 2) writes it), its members in reverse order: answered 400 001_400: a code the spec does not document",
+  },
+  { flaw: "member-order", caught: ["accept:body:json:spaced"], check: "documented-outcome", fragment: "its members in reverse order: answered 400 001_400: a code the spec does not document" },
   {
     flaw: "case-sensitive-header-names",
     caught: ["accept:header:names:lower-case"],

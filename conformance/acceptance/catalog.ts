@@ -57,7 +57,7 @@ const SIGNED_BY_THE_KIT: Readonly<Record<string, string>> = {
 const FREE_HEADERS = new Set(["x-km-correlation-id"]);
 /** The other JSON spellings of the base body, in words. */
 const JSON_FORMS: readonly (readonly [JsonForm, string])[] = [
-  ["spaced", "with a space after every : and , (as Python's json.dumps writes it)"],
+  ["spaced", "pretty-printed, a line for each member (as JSON.stringify(v, null, 2) writes it), its members in reverse order"],
   ["escaped", "with every character outside ASCII as a \\uXXXX escape, Hangul included (as Python's json.dumps writes it)"],
 ];
 /**

@@ -4,7 +4,7 @@
 // of 50 bytes, a bank missing from a table, a leap-year rule got wrong, ...). Each answers every
 // documented case (and refuses every refusal case) like the faithful server, so only acceptance
 // cases can tell them apart.
-import { CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
+import { CASES, CODE_MESSAGES, type DocumentedCode } from "../../generated/contract.js";
 import { parseJson, stringifyJson } from "../../src/json.js";
 import { defaultOutcome, startFaithfulServer, type Answer, type FaithfulServer, type ReceivedRequest } from "./faithful-server.js";
 import { CLOCK_WINDOW_MS, type StandInCredentials } from "./refusal-servers.js";
@@ -51,6 +51,10 @@ export type AcceptanceFlaw =
   | "utf16-name-length"
   /** Takes only letters, spaces, apostrophes and hyphens in names: refuses the middle dot of a foreign name in Hangul with an undocumented code. */
   | "letters-only-names"
+  /** A log-injection filter in front: refuses a raw body holding a line break or a tab, with an undocumented code. */
+  | "no-line-breaks"
+  /** Reads the body's members by position, in the order of the page's example: refuses any other order with an undocumented code. */
+  | "member-order"
   /** Looks its headers up by the names as the page writes them (a case-sensitive map): small-letter names are missing, 401 with its own code. */
   | "case-sensitive-header-names"
   /** Looks a month's days up in a table counted from 0 with the month counted from 1: refuses 31 January with an undocumented code. */
@@ -61,6 +65,9 @@ export type AcceptanceFlaw =
   | "reserialised-token"
   /** Takes adult members only (born before 2008): refuses a child's birth date with an undocumented code the spec does not give. */
   | "adults-only";
+
+/** The members of the page's example request, in its order. */
+const EXAMPLE_MEMBER_ORDER = Object.keys(CASES.find((c) => c.id === "success")!.request.body).join();
 
 const envelope = (code: DocumentedCode) => ({ response: { code, description: CODE_MESSAGES[code].message } });
 const undocumented = (status: number, code: string, description: string): Answer => ({ status, body: { response: { code, description } } });
@@ -139,6 +146,10 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       return Array.from(name).some((c) => /[\uAC00-\uD7A3]/.test(c) && !KS_X_1001_HANGUL.has(c)) ? crash() : undefined;
     case "utf16-name-length":
       return name.length > 100 ? undocumented(422, "001_422", "userName too long") : undefined;
+    case "no-line-breaks":
+      return /[\r\n\t]/.test(request.rawBody) ? undocumented(400, "001_400", "Invalid characters in request") : undefined;
+    case "member-order":
+      return Object.keys(body).join() !== EXAMPLE_MEMBER_ORDER ? undocumented(400, "001_400", "Malformed request") : undefined;
     case "case-sensitive-header-names":
       return request.headerNames.includes("X-KM-Tran-Token") ? undefined : undocumented(401, "001_401", "X-KM-Tran-Token is missing");
     case "letters-only-names":
