@@ -99,12 +99,13 @@ describe("derivation from the spec", () => {
     expect(name("accept:body:userName:mixed-script")).toMatch(/[가-힣]/);
     expect(name("accept:body:userName:mixed-script")).toMatch(/[A-Za-z]/);
     expect(name("accept:body:userName:inner-space")).toMatch(/\S \S/);
-    expect(name("accept:body:userName:punctuation")).toMatch(/^[A-Za-z'-]+$/);
+    expect(name("accept:body:userName:punctuation")).toMatch(/^[A-Za-z'-]+( [A-Za-z'-]+){3,}$/);
     expect(Array.from(name("accept:body:userName:non-bmp")).some((c) => c.codePointAt(0)! > 0xffff)).toBe(true);
     expect(name("accept:body:userName:decomposed")).toBe(name("accept:body:userName:decomposed").normalize("NFD"));
     expect(name("accept:body:userName:decomposed")).not.toBe(name("accept:body:userName:decomposed").normalize("NFC"));
     expect(bodyOf(cased.get("accept:body:bankAccount:maxLength")!).bankAccount).toMatch(/^[0-9]{20}$/);
     expect(bodyOf(cased.get("accept:body:birthDate:leap-day")!).birthDate).toBe("20000229");
+    expect(bodyOf(cased.get("accept:body:birthDate:last-day")!).birthDate).toBe("19691231");
     // Titles name the kind of value; personal values appear masked only.
     expect(cased.get("accept:body:birthDate:leap-day")!.title).toContain("2000****");
     expect(cased.get("accept:body:birthDate:leap-day")!.title).not.toContain("20000229");
@@ -177,9 +178,11 @@ describe("derivation from the spec", () => {
     expect(derived.find((c) => c.id === "accept:body:userName:minLength")).toMatchObject({ source: "inferred", warningOnly: true });
     expect(bodyOf(derived.find((c) => c.id === "accept:body:nickname:maxLength")!).nickname).toHaveLength(12);
     expect(derived.find((c) => c.id === "accept:header:X-KM-Channel:WEB")!.plan).toEqual({ kind: "header", header: "X-KM-Channel", edit: { op: "set", value: "WEB" } });
-    // nickname: 3 lengths (the longest twice, once with a character outside the BMP) + 7 texts; one
-    // more bank; two header values; userName's two longest values gone.
-    expect(after.length).toBe(before.length + 10 + 1 + 2 - 2);
+    // nickname: 3 lengths (the longest twice, once with a character outside the BMP) + 6 texts (the
+    // foreign name of five words, 27 letters, breaks its 12 and makes no case); one more bank; two
+    // header values; userName's two longest values gone.
+    expect(after.length).toBe(before.length + 9 + 1 + 2 - 2);
+    expect(after).not.toContain("accept:body:nickname:punctuation");
   });
 
   it("README states the acceptance cases per rule exactly as derived, and the rules without a case", () => {
@@ -320,7 +323,7 @@ describe("against the sandbox, the faithful reference", () => {
     expect(run.files["report.html"]).toContain('<h2 id="acceptance-cases">Acceptance cases</h2>');
     expect(run.stdout).toContain("Acceptance cases (each sends one valid value; any documented outcome passes)");
     for (const text of Object.values(run.files)) {
-      for (const sent of ["20000229", "홍𠮷동", "33301555555733301555", "김Anna", "O'Neil-Kim", "00010101"]) expect(text).not.toContain(sent);
+      for (const sent of ["20000229", "홍𠮷동", "33301555555733301555", "김Anna", "Mary-Jane O'Neil de la Cruz", "00010101"]) expect(text).not.toContain(sent);
     }
   });
 
@@ -406,7 +409,7 @@ const FLAWS: FlawExpectation[] = [
   { flaw: "utf8mb3-names", caught: ["accept:body:userName:non-bmp", "accept:body:userName:maxLength-non-bmp"], check: "accepted", fragment: "userName with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units): 홍*동: server error 500 on a valid request" },
   { flaw: "invalid-request-code", caught: ["accept:body:userName:minLength"], check: "documented-outcome", fragment: "answered 400 400_000: a code the spec does not document" },
   { flaw: "kst-only", caught: ["accept:header:X-KM-Time-Zone:UTC"], check: "documented-outcome", fragment: "X-KM-Time-Zone UTC: every time header written in UTC, a zone the spec lists: answered 400 001_401" },
-  { flaw: "firewall-apostrophe", caught: ["accept:body:userName:punctuation"], check: "accepted", fragment: "userName in Latin letters with an apostrophe and a hyphen, as foreign members' names are: O*…*m: refused with 403" },
+  { flaw: "firewall-apostrophe", caught: ["accept:body:userName:punctuation"], check: "accepted", fragment: "userName of five words in Latin letters with an apostrophe and a hyphen, as foreign members' names are: M*…*z: refused with 403" },
   { flaw: "lower-case-correlation-id", caught: ["accept:header:X-KM-Correlation-Id:upper-case"], check: "documented-outcome", fragment: "X-KM-Correlation-Id with upper-case letters (ABCDEF written at position 14 of the value signed): answered 400 001_400" },
   { flaw: "euc-kr-names", caught: ["accept:body:userName:outside-ks-x-1001"], check: "accepted", fragment: "userName with a Hangul syllable outside the 2,350 of KS X 1001 (똠: EUC-KR cannot hold it): 김*: server error 500 on a valid request" },
   {
@@ -422,6 +425,18 @@ const FLAWS: FlawExpectation[] = [
     caught: ["accept:body:json:spaced", "accept:body:json:escaped"],
     check: "accepted",
     fragment: "the body's JSON text pretty-printed, a line for each member (as JSON.stringify(v, null, 2) writes it), its members in reverse order: refused with 401",
+  },
+  {
+    flaw: "timestamp-birth-dates",
+    caught: ["accept:body:birthDate:last-day", "accept:body:birthDate:first-year", "accept:body:birthDate:last-year"],
+    check: "accepted",
+    fragment: "birthDate on the last day of a year, the last before 1970, where Unix time and a TIMESTAMP column begin: 1969****: server error 500 on a valid request",
+  },
+  {
+    flaw: "three-word-names",
+    caught: ["accept:body:userName:punctuation"],
+    check: "documented-outcome",
+    fragment: "userName of five words in Latin letters with an apostrophe and a hyphen, as foreign members' names are: M*…*z: answered 400 001_002: a code the spec does not document",
   },
   {
     flaw: "no-line-breaks",

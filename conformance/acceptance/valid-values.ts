@@ -55,7 +55,7 @@ const ASTRAL = "𠮷";
 const MEMBER_TEXT: readonly { what: string; value: string; phrase: string }[] = [
   { what: "mixed-script", value: "김Anna", phrase: "in Hangul and Latin letters" },
   { what: "inner-space", value: "홍 길동", phrase: "with a space inside" },
-  { what: "punctuation", value: "O'Neil-Kim", phrase: "in Latin letters with an apostrophe and a hyphen, as foreign members' names are" },
+  { what: "punctuation", value: "Mary-Jane O'Neil de la Cruz", phrase: "of five words in Latin letters with an apostrophe and a hyphen, as foreign members' names are" },
   { what: "decomposed", value: "홍길동".normalize("NFD"), phrase: "in decomposed Hangul (NFD jamo, as macOS sends typed Hangul)" },
   { what: "non-bmp", value: `홍${ASTRAL}동`, phrase: "with a character outside the BMP (U+20BB7, 4 bytes in UTF-8, 2 UTF-16 units)" },
   { what: "outside-ks-x-1001", value: "김똠", phrase: "with a Hangul syllable outside the 2,350 of KS X 1001 (똠: EUC-KR cannot hold it)" },
@@ -145,9 +145,10 @@ function enumValues(schema: Schema): ValidValue[] {
 
 /**
  * Days of `yyyyMMdd` that naive date code gets wrong: the leap day of a century year (the 400-year
- * rule), the first and last day of the base value's year, 31 January of it (a 31st where month
- * tables counted from 0 hold 28), a young member's birth date, and the first and last day of the
- * format's range. The days rest on the pattern (they are days of any reading of yyyyMMdd, and members are born
+ * rule), the first day of the base value's year, the last day of 1969 (a member born before Unix
+ * time, which a TIMESTAMP column or a count of seconds from 1970 cannot hold), 31 January of the base
+ * value's year (a 31st where month tables counted from 0 hold 28), a young member's birth date, and
+ * the first and last day of the format's range. The days rest on the pattern (they are days of any reading of yyyyMMdd, and members are born
  * on them); the years 0001 and 9999 on the format, whose range is the kit's reading.
  */
 function calendarValues(schema: Schema, base: unknown): ValidValue[] {
@@ -156,7 +157,7 @@ function calendarValues(schema: Schema, base: unknown): ValidValue[] {
   return [
     { what: "leap-day", rule: day, value: "20000229", phrase: (v) => `on a leap day, 29 February of a century year (a leap year by the 400-year rule): ${v}` },
     { what: "first-day", rule: day, value: `${year}0101`, phrase: (v) => `on the first day of a year: ${v}` },
-    { what: "last-day", rule: day, value: `${year}1231`, phrase: (v) => `on the last day of a year: ${v}` },
+    { what: "last-day", rule: day, value: "19691231", phrase: (v) => `on the last day of a year, the last before 1970, where Unix time and a TIMESTAMP column begin: ${v}` },
     { what: "month-end", rule: day, value: `${year}0131`, phrase: (v) => `on 31 January (a days-of-month table counted from 0 reads it as 31 February): ${v}` },
     { what: "recent", rule: day, value: "20150615", phrase: (v) => `of a young member, born in 2015 (a server built for adults only refuses it): ${v}` },
     { what: "first-year", rule: "format", value: "00010101", phrase: (v) => `on the first day of the format's first year, 0001: ${v}` },

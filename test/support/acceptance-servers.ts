@@ -51,6 +51,10 @@ export type AcceptanceFlaw =
   | "utf16-name-length"
   /** Takes only letters, spaces, apostrophes and hyphens in names: refuses the middle dot of a foreign name in Hangul with an undocumented code. */
   | "letters-only-names"
+  /** Keeps birth dates in a MySQL TIMESTAMP (1970-01-01 to 2038-01-19): crashes (500) on any other day. */
+  | "timestamp-birth-dates"
+  /** Takes names of at most three words (given name, middle name, surname): refuses longer ones with an undocumented code. */
+  | "three-word-names"
   /** A log-injection filter in front: refuses a raw body holding a line break or a tab, with an undocumented code. */
   | "no-line-breaks"
   /** Reads the body's members by position, in the order of the page's example: refuses any other order with an undocumented code. */
@@ -146,6 +150,10 @@ function flawed(flaw: AcceptanceFlaw, request: ReceivedRequest, sandbox: Answer)
       return Array.from(name).some((c) => /[\uAC00-\uD7A3]/.test(c) && !KS_X_1001_HANGUL.has(c)) ? crash() : undefined;
     case "utf16-name-length":
       return name.length > 100 ? undocumented(422, "001_422", "userName too long") : undefined;
+    case "timestamp-birth-dates":
+      return date < "19700101" || date > "20380119" ? crash() : undefined;
+    case "three-word-names":
+      return name.trim().split(/\s+/).length > 3 ? undocumented(400, "001_002", "userName has too many parts") : undefined;
     case "no-line-breaks":
       return /[\r\n\t]/.test(request.rawBody) ? undocumented(400, "001_400", "Invalid characters in request") : undefined;
     case "member-order":
