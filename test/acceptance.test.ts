@@ -234,6 +234,15 @@ describe("--fuzz: random valid bodies drawn from the schema", () => {
     for (const personal of ["Anna", "김", "0517", "0012345678"]) expect(shape).not.toContain(personal);
   });
 
+  it("says where a name's spaces stand when a server may read them apart: at its start, at its end, in a row", () => {
+    const nameShape = (userName: string) => fuzzBodyShape(fields, { userName });
+    expect(nameShape("홍 길동")).toBe("userName of 4 characters (Hangul, spaces; 10 bytes in UTF-8)");
+    expect(nameShape(" 김코나")).toContain("(Hangul, spaces at its start;");
+    expect(nameShape("김코나 ")).toContain("(Hangul, spaces at its end;");
+    expect(nameShape("홍  길동")).toContain("(Hangul, spaces in a row;");
+    expect(nameShape(" Ann  Lee ")).toContain("(Latin letters, spaces at its start, at its end, in a row;");
+  });
+
   it("come after the fixed cases as accept:fuzz:<n>, in the acceptance kind", () => {
     const fuzzed = acceptanceCasesFor({ ...deriveContext({ credentials: CREDENTIALS }), fuzz: { count: 5, seed: 42 } });
     expect(ids(fuzzed.slice(-5))).toEqual(["accept:fuzz:1", "accept:fuzz:2", "accept:fuzz:3", "accept:fuzz:4", "accept:fuzz:5"]);

@@ -25,10 +25,18 @@ function integerShape(v: number | bigint): string {
   return `of ${digits} digit${digits === 1 ? "" : "s"}${past ? ` (${past})` : ""}`;
 }
 
+/** Where a text's spaces stand, when a server may read them apart: at an end, or several in a row. */
+const SPACE_PLACES: readonly (readonly [RegExp, string])[] = [
+  [/^ /u, "at its start"],
+  [/ $/u, "at its end"],
+  [/ {2}/u, "in a row"],
+];
+
 function textShape(text: string): string {
   const chars = Array.from(text);
   if (/^[0-9]+$/.test(text)) return `of ${chars.length} digit${chars.length === 1 ? "" : "s"}`;
-  const scripts = SCRIPTS.filter(([re]) => re.test(text)).map(([, name]) => name);
+  const places = SPACE_PLACES.filter(([at]) => at.test(text)).map(([, place]) => place);
+  const scripts = SCRIPTS.filter(([re]) => re.test(text)).map(([, name]) => (name === "spaces" && places.length ? `spaces ${places.join(", ")}` : name));
   const astral = chars.filter((c) => c.codePointAt(0)! > 0xffff).length;
   const bytes = Buffer.byteLength(text, "utf8");
   return `of ${chars.length} character${chars.length === 1 ? "" : "s"} (${[...scripts, ...(astral ? [`${astral} outside the BMP`] : [])].join(", ")}; ${bytes} bytes in UTF-8)`;
