@@ -136,11 +136,18 @@ async function buildCryptoRequest(fault: CryptoFault, input: PlannedRequestInput
   return { headers, wire, body: input.baseBody, ...(jwe !== undefined ? { jwe } : {}) };
 }
 
+/**
+ * What every request of the kit says besides the signed headers. A `User-Agent`, as RFC 9110 asks of
+ * a user agent: a web application firewall in front of a staging server commonly refuses requests
+ * without one (AWS WAF's core rule set, for one), and every real client sends one.
+ */
+export const KIT_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "application/json", Accept: "application/json", "User-Agent": "konaplate-conformance" };
+
 /** The headers of the base request for a given wire text, before any edit. */
 export function baseHeaders(context: SigningContext, wire: string, overrideHeaders: Record<string, string>, instant = new Date(), secretKey = context.credentials.secretKey, signedOver = wire): Record<string, string> {
   const credentials = { ...context.credentials, secretKey, ...(context.encryption ? { cryptoKeyId: context.encryption.cryptoKeyId } : {}) };
   const signed = signedHeaders(credentials, signedOver, instant);
-  return mergeHeaders({ "Content-Type": "application/json", Accept: "application/json", ...signed }, overrideHeaders);
+  return mergeHeaders({ ...KIT_HEADERS, ...signed }, overrideHeaders);
 }
 
 /** Applies a header edit as it would be sent: the real value (or the spec's example when not sent by default). */

@@ -338,6 +338,18 @@ describe("against the sandbox, the faithful reference", () => {
     }
   });
 
+  it("a faithful server behind a firewall that refuses requests without a User-Agent passes every case of every kind: the kit sends one", async () => {
+    const server = await startAcceptanceStandIn("behind-waf", CREDS);
+    try {
+      const run = await runCli(["--target", server.url, "--concurrency", "16"], TEST_ENV);
+      expect(run.code).toBe(0);
+      expect(run.report!.summary).toMatchObject({ failed: 0, warned: 0 });
+      expect(server.requests.every((r) => r.headers["user-agent"] === "konaplate-conformance")).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("answers other documented codes just as well: a faithful server that reads members differently passes too", async () => {
     const other = await startAcceptanceStandIn("other-documented-codes", CREDS);
     try {
@@ -460,7 +472,7 @@ const FLAWS: FlawExpectation[] = [
     flaw: "case-sensitive-header-names",
     caught: ["accept:header:names:lower-case"],
     check: "accepted",
-    fragment: "every header's name in small letters (content-type, accept, x-km-user-aspid, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive: refused with 401",
+    fragment: "every header's name in small letters (x-km-user-aspid, x-km-correlation-id, x-km-access-key, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive: refused with 401",
   },
   { flaw: "adults-only", caught: ["accept:body:birthDate:recent"], check: "documented-outcome", fragment: "birthDate of a young member, born in 2015 (a server built for adults only refuses it): 2015****: answered 400 002_010: a code the spec does not document" },
 ];
@@ -515,7 +527,7 @@ describe("over-strict stand-ins, each refusing or crashing on one kind of valid 
       expect(server.requests).toHaveLength(1);
       const names = server.requests[0]!.headerNames;
       expect(names).toEqual(names.map((n) => n.toLowerCase()));
-      expect(names).toEqual(expect.arrayContaining(["host", "content-length", "x-km-tran-token", "x-km-access-key", "content-type"]));
+      expect(names).toEqual(expect.arrayContaining(["host", "content-length", "x-km-tran-token", "x-km-access-key", "content-type", "user-agent"]));
     } finally {
       await server.close();
     }

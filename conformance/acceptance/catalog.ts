@@ -181,7 +181,7 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
     if (broken.length) notDerived.push({ target: "header names", rule: "field-names", why: `the headers with small-letter names break ${broken.join(", ")}` });
     else {
       const varies: Varies = { in: "header", field: WHOLE_REQUEST_FIELDS.header.field, what: "lower-case", rule: "field-names" };
-      const description = `every header's name in small letters (${Object.keys(lowered).slice(0, 3).join(", ")}, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive`;
+      const description = `every header's name in small letters (${rules.headers.slice(0, 3).map((h) => h.name.toLowerCase()).join(", ")}, ...), as HTTP/2 writes them and proxies pass them on: HTTP field names are case-insensitive`;
       cases.push(make(`accept:header:${WHOLE_REQUEST_FIELDS.header.field}:lower-case`, varies, description, "seed", { kind: "lower-case-names" }, baseBody));
     }
   }

@@ -6,7 +6,7 @@ import { encryptPayload } from "../../src/encryption.js";
 import { stringifyJson } from "../../src/json.js";
 import { signedHeaders } from "../../src/signing.js";
 import { selectCases, type DocumentedCase } from "../catalog.js";
-import { mergeHeaders } from "../request-plans.js";
+import { KIT_HEADERS, mergeHeaders } from "../request-plans.js";
 import type { CaseKind } from "./kind.js";
 
 export const documentedKind: CaseKind<DocumentedCase> = {
@@ -32,7 +32,7 @@ export const documentedKind: CaseKind<DocumentedCase> = {
       wire = stringifyJson({ encData: jwe });
       signing = { ...credentials, cryptoKeyId: encryption.cryptoKeyId };
     }
-    const base: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json", ...signedHeaders(signing, wire) };
+    const base: Record<string, string> = { ...KIT_HEADERS, ...signedHeaders(signing, wire) };
     if (mock) base.Prefer = `code=${kase.expected.status}, example=${kase.id}`;
     return { headers: mergeHeaders(base, kase.request.headers), wire, ...(jwe !== undefined ? { jwe } : {}) };
   },

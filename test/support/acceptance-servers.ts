@@ -51,6 +51,8 @@ export type AcceptanceFlaw =
   | "utf16-name-length"
   /** Takes only letters, spaces, apostrophes and hyphens in names: refuses the middle dot of a foreign name in Hangul with an undocumented code. */
   | "letters-only-names"
+  /** Faithful, behind a web application firewall that refuses every request without a User-Agent (403 and an HTML page), as AWS WAF's core rule set does. */
+  | "behind-waf"
   /** Keeps birth dates in a MySQL TIMESTAMP (1970-01-01 to 2038-01-19): crashes (500) on any other day. */
   | "timestamp-birth-dates"
   /** Takes names of at most three words (given name, middle name, surname): refuses longer ones with an undocumented code. */
@@ -199,7 +201,11 @@ export function startAcceptanceStandIn(flaw: AcceptanceFlaw | undefined, creds: 
     ...(flaw === undefined
       ? {}
       : {
-          respond: (request: ReceivedRequest) => (inOrder(request) ? flawed(flaw, request, defaultOutcome(request)) : undefined),
+          respond: (request: ReceivedRequest) => {
+            // The firewall stands in front of everything, in order or not.
+            if (flaw === "behind-waf") return request.headers["user-agent"] ? undefined : { status: 403, body: "<html><body><h1>403 Forbidden</h1></body></html>", headers: { "content-type": "text/html" } };
+            return inOrder(request) ? flawed(flaw, request, defaultOutcome(request)) : undefined;
+          },
         }),
   });
 }
