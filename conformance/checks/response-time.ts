@@ -16,7 +16,7 @@ export const responseTime: Check = {
   userLimit: true,
   run: ({ exchange, run }) => {
     const took = Math.round(exchange.durationMs);
-    const waited = exchange.answered ? Math.round(exchange.waitedMs) : took;
+    const waited = Math.round(exchange.waitedMs);
     // A few ms of the runner's own work (sending this request, reading its answer) is every case's.
     const counted = took - waited >= RUNNER_BUSY_MS ? waited : took;
     const limit = run.maxResponseTimeMs!;
