@@ -68,6 +68,11 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
   if (value !== undefined) headers[existing ?? name] = value;
 }
 
+/** The same headers, every name in small letters (as HTTP/2 writes them). */
+export function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
 /** Override headers replace signed ones whatever their letter case. */
 export function mergeHeaders(base: Record<string, string>, overrides: Record<string, string>): Record<string, string> {
   const out = { ...base };
@@ -181,7 +186,7 @@ export async function buildPlannedRequest(input: PlannedRequestInput, context: S
       return sent(headers);
     }
     case "lower-case-names":
-      return sent(Object.fromEntries(Object.entries(baseHeaders(context, wire, input.overrideHeaders)).map(([name, value]) => [name.toLowerCase(), value])));
+      return sent(lowerCaseNames(baseHeaders(context, wire, input.overrideHeaders)));
     case "wrong-secret":
       return sent(baseHeaders(context, wire, input.overrideHeaders, now, `${context.credentials.secretKey}-not-the-secret`));
     case "body-changed":

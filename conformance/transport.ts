@@ -192,8 +192,9 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
         const headers: Record<string, string | number> = { ...sent.headers };
         // The headers Node would add are written in the request's own letter case: a request whose
         // names are all small (as HTTP/2 writes them, and proxies pass on) stays so on the wire.
-        const small = Object.keys(headers).length > 0 && Object.keys(headers).every((name) => name === name.toLowerCase());
-        if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-length")) headers[small ? "content-length" : "Content-Length"] = Buffer.byteLength(sent.wire);
+        const names = Object.keys(headers);
+        const small = names.length > 0 && names.every((name) => name === name.toLowerCase());
+        if (!names.some((name) => name.toLowerCase() === "content-length")) headers[small ? "content-length" : "Content-Length"] = Buffer.byteLength(sent.wire);
         if (small) {
           headers.host ??= url.host;
           headers.connection ??= fresh ? "close" : "keep-alive";

@@ -8,7 +8,7 @@ import { signedHeaders, SUPPORTED_TIME_ZONES } from "../../src/signing.js";
 import type { JsonForm } from "../json-forms.js";
 import type { AcceptanceFacts, ConformanceCase, Varies } from "../kinds/kind.js";
 import type { DeriveOptions, NotDerived } from "../refusal/catalog.js";
-import { baseHeaders, editHeaders, findHeader, type RequestPlan } from "../request-plans.js";
+import { baseHeaders, editHeaders, findHeader, lowerCaseNames, type RequestPlan } from "../request-plans.js";
 import { documentJudge, kitJudge } from "../refusal/rule-judge.js";
 import { KIT_READING, kitSpecDocument, readSpecRules, type RuleSource } from "../refusal/spec-rules.js";
 import { fuzzBodies } from "./fuzz.js";
@@ -176,8 +176,7 @@ export function deriveAcceptanceCases(options: AcceptanceOptions): AcceptanceCat
   // passes them on: field names are case-insensitive (RFC 9110, 5.1), so the headers the spec names
   // are the same headers.
   if (rules.headers.length) {
-    const lowered = Object.fromEntries(Object.entries(sample).map(([name, value]) => [name.toLowerCase(), value]));
-    const broken = newlyBroken(judge.headers(lowered), baseHeaderBreaks);
+    const broken = newlyBroken(judge.headers(lowerCaseNames(sample)), baseHeaderBreaks);
     if (broken.length) notDerived.push({ target: "header names", rule: "field-names", why: `the headers with small-letter names break ${broken.join(", ")}` });
     else {
       const varies: Varies = { in: "header", field: WHOLE_REQUEST_FIELDS.header.field, what: "lower-case", rule: "field-names" };
