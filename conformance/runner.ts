@@ -15,6 +15,7 @@ import { judge, passes } from "./checks/registry.js";
 import { idleWork, type IdleWork } from "./idle-work.js";
 import type { BuildContext, BuiltRequest, CaseKind, ConformanceCase, EncryptionSettings } from "./kinds/kind.js";
 import { kindOf } from "./kinds/registry.js";
+import { tick } from "./loop-clock.js";
 import { Scrubber, type PersonalValue } from "./masking.js";
 import { countWarned, hasWarnings, type CaseReport, type CheckResult, type Report } from "./report.js";
 import { exchange, type Exchange } from "./transport.js";
@@ -211,7 +212,10 @@ async function runCase(kase: ConformanceCase, run: RunContext): Promise<CaseRepo
   // is kept whole, so masking the finished case only has the answer's own strings left to search.
   let maskedRequest: CaseReport["request"];
   const maskKnown = () => (maskedRequest ??= scrub.shown(knownPart(kase, kind, built.headers)).request);
-  idle.add(maskKnown);
+  idle.add(() => {
+    maskKnown();
+    tick();
+  });
   const result = await answer;
   const body = result.answered ? await bodyOf(result, options.encryption?.clientPrivateKey) : undefined;
   const checks = judge({
@@ -268,6 +272,8 @@ export async function runConformance(options: RunOptions): Promise<Report> {
         shown = scrub.shown(withReproduce(unsentReport(kase, run, `internal error while running the case: ${(err as Error).message}`), run));
       }
       results[index] = shown;
+      // The end of this work is known: an answer read after the next wait came after it.
+      tick();
       done++;
       try {
         if (options.onProgress) options.onProgress(done, cases.length, shown);

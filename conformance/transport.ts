@@ -11,16 +11,18 @@ import type { Readable, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { BodyTooLargeError } from "../src/bounded-body.js";
 import { underlyingFailure } from "../src/errors.js";
+import { arrivedNotBefore, tick } from "./loop-clock.js";
 
 /** One request's fate: no answer (and why), or the answer as read. */
 export type Exchange =
   | { answered: false; reason: string; durationMs: number }
   /**
-   * `oversized`: the answer went past the byte cap (its value), so `text` is empty. `waitedMs`: of
-   * `durationMs`, the time the runner sat idle waiting; the rest it was busy (building, reading and
-   * judging other cases), while this answer may have been waiting unread.
+   * `oversized`: the answer went past the byte cap (its value), so `text` is empty. `serverMs`: of
+   * `durationMs`, the time the answer is known to have taken to come: the rest the runner was busy
+   * (building, reading and judging other cases) while this answer may have been lying unread. Never
+   * more than the server's time (see loop-clock.ts).
    */
-  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; waitedMs: number; oversized?: number };
+  | { answered: true; status: number; headers: Headers; text: string; durationMs: number; serverMs: number; oversized?: number };
 
 export interface OutgoingRequest {
   url: string;
@@ -151,10 +153,17 @@ const BUSY_STRETCH = 3;
  * closing one just as the runner reuses it never saw the request.
  */
 export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: number): Promise<Exchange> {
+  tick();
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const idleAtStart = performance.eventLoopUtilization().idle;
   const waited = () => Math.min(performance.eventLoopUtilization().idle - idleAtStart, elapsed());
+  /** When the answer's last byte was read: of the time until then, what it is known to have taken to come. */
+  let cameWithin: number | undefined;
+  const lastByteRead = () => {
+    const arrived = arrivedNotBefore();
+    cameWithin = Math.min(Math.max(waited(), arrived === undefined ? 0 : arrived - started), elapsed());
+  };
   return new Promise<Exchange>((resolve) => {
     let status: number | undefined;
     let timedOut = false;
@@ -219,14 +228,21 @@ export function exchange(sent: OutgoingRequest, timeoutMs: number, maxBytes: num
         fail(err);
       });
       current.on("response", (response) => {
+        tick();
         status = response.statusCode ?? 0;
         const headers = headersOf(response);
+        // The bytes as they came off the network, before any decoder's work.
+        response.once("end", lastByteRead);
+        const timing = () => {
+          if (cameWithin === undefined) lastByteRead();
+          return { durationMs: elapsed(), serverMs: cameWithin! };
+        };
         readBody(response, maxBytes).then(
-          (text) => finish({ answered: true, status: status!, headers, text, durationMs: elapsed(), waitedMs: waited() }),
+          (text) => finish({ answered: true, status: status!, headers, text, ...timing() }),
           (err: unknown) => {
             if (!(err instanceof BodyTooLargeError)) return fail(err);
             current.destroy();
-            finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, durationMs: elapsed(), waitedMs: waited() });
+            finish({ answered: true, status: status!, headers, text: "", oversized: err.limit, ...timing() });
           },
         );
       });

@@ -142,6 +142,55 @@ describe("the runner's own busy time", () => {
     expect(responseTimes(report).every((k) => !k.ok)).toBe(true);
     expect(responseTimes(report).every((k) => /over the 200 ms limit/.test(k.message))).toBe(true);
   });
+
+  it("is only the time an answer may have lain unread: work done before it came is the server's time all the same", async () => {
+    // Once every request is in, the first is answered at once and the runner is then busy for 250 ms
+    // (as on a loaded machine); the others are held 300 ms from then, so they came after that work.
+    // The server shares the runner's process here: it is warmed first, so its own work is short.
+    const cases = selectCases();
+    let warm = false;
+    let received = 0;
+    let allIn!: () => void;
+    const everyRequestIn = new Promise<void>((resolve) => (allIn = resolve));
+    const sandbox = await startSandbox({
+      basePath: null,
+      credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
+      maxClockSkewSeconds: 0,
+      override: async () => {
+        if (!warm) return undefined;
+        const first = ++received === 1;
+        if (received === cases.length) allIn();
+        await everyRequestIn;
+        if (!first) await sleep(HOLD_MS);
+        return undefined;
+      },
+    });
+    let report: Report;
+    try {
+      const credentials = { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, timeZone: "KST" as const };
+      await runConformance({ target: sandbox.origin, credentials, cases });
+      warm = true;
+      let busy = true;
+      const busyOnce = () => {
+        if (!busy) return;
+        busy = false;
+        const until = performance.now() + 250;
+        while (performance.now() < until);
+      };
+      report = await runConformance({ target: sandbox.origin, credentials, cases, concurrency: cases.length, maxResponseTimeMs: 100, onProgress: busyOnce });
+    } finally {
+      await sandbox.close();
+    }
+    const held = report.cases.filter((c) => c.observed.durationMs >= HOLD_MS);
+    expect(held.length).toBe(report.cases.length - 1);
+    for (const c of held) {
+      const check = c.checks.find((k) => k.name === "response-time")!;
+      expect(check.ok, check.message).toBe(false);
+      const [, counted] = /^answered in \d+ ms(?:, (\d+) ms counted)?/.exec(check.message)!;
+      // Counted from the end of the runner's work (about 250 ms in) at the least, not its idle time alone (about 50 ms).
+      if (counted !== undefined) expect(Number(counted)).toBeGreaterThanOrEqual(240);
+    }
+  });
 });
 
 describe("--max-response-time with a value that is not a positive whole number", () => {

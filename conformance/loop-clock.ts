@@ -1,0 +1,37 @@
+// When did an answer arrive? The runner reads an answer only when its event loop gets to it: after a
+// stretch of work on other cases, an answer may have lain unread. The loop's idle time tells where
+// such a stretch began: libuv counts as idle only the time the loop blocked with nothing to do, and a
+// loop that blocks has nothing unread. So an answer read after a wait was not there when that wait
+// began: it came at the wait's end or later, however long the work since. Samples (every step of
+// every exchange and case calls tick) give the last moment seen before each wait; the wait's length
+// is the idle time it added. Both are lower bounds of the moment, so the time counted from them is
+// never more than the server took; the time before a long stretch of the runner's own work is kept.
+import { performance } from "node:perf_hooks";
+
+/** The loop's idle total (ms) during the stretch now running, and the last moment seen in it. */
+let idleNow = -1;
+let seenNow = 0;
+/** The same for the stretch before the last wait seen (undefined until one was seen). */
+let idleBefore: number | undefined;
+let seenBefore = 0;
+
+/** One sample: call at every step of the runner's own work, so a stretch's last moment is known closely. */
+export function tick(): void {
+  const now = performance.now();
+  const idle = performance.eventLoopUtilization().idle;
+  if (idle !== idleNow) {
+    idleBefore = idleNow < 0 ? undefined : idleNow;
+    seenBefore = seenNow;
+    idleNow = idle;
+  }
+  seenNow = now;
+}
+
+/**
+ * The earliest moment (performance.now() time) that what is being handled now can have arrived: the
+ * end of the last wait before it. Undefined while no wait has been seen between two samples.
+ */
+export function arrivedNotBefore(): number | undefined {
+  tick();
+  return idleBefore === undefined ? undefined : seenBefore + (idleNow - idleBefore);
+}

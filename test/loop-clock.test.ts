@@ -1,0 +1,29 @@
+// The loop clock's bound on when an answer came: the end of the runner's last wait, never later than
+// the moment the answer is read, and never moved by work the runner does without waiting.
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { arrivedNotBefore, tick } from "../conformance/loop-clock.js";
+
+const busyFor = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) tick();
+};
+
+describe("arrivedNotBefore", () => {
+  it("after a wait is the wait's end at the earliest, however long the work before it", async () => {
+    busyFor(100);
+    const waitStarted = performance.now();
+    await sleep(50);
+    const bound = arrivedNotBefore()!;
+    expect(bound).toBeGreaterThanOrEqual(waitStarted + 45);
+    expect(bound).toBeLessThanOrEqual(performance.now());
+  });
+
+  it("stays where the last wait ended while the runner works on without waiting", async () => {
+    await sleep(20);
+    const first = arrivedNotBefore()!;
+    busyFor(60);
+    expect(arrivedNotBefore()).toBe(first);
+    expect(performance.now() - first).toBeGreaterThanOrEqual(60);
+  });
+});
