@@ -11,10 +11,10 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs every variant once per round, in turn, after one unmeasured warm-up round; medians in ms. */
-export async function interleaved<K extends string>(rounds: number, variants: Record<K, () => Promise<unknown>>): Promise<Record<K, number>> {
+/** Runs every variant once per round, in turn, after `warmups` unmeasured rounds (default one); medians in ms. */
+export async function interleaved<K extends string>(rounds: number, variants: Record<K, () => Promise<unknown>>, warmups = 1): Promise<Record<K, number>> {
   const names = Object.keys(variants) as K[];
-  for (const name of names) await variants[name]();
+  for (let round = 0; round < warmups; round++) for (const name of names) await variants[name]();
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {
     for (const name of names) samples[name].push(await timeOnce(variants[name]));

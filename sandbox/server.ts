@@ -22,6 +22,8 @@ export interface SandboxRequest {
   headers: Headers;
   /** The header names as the client wrote them (letter case kept), in the order sent: for an override that reads them so. */
   headerNames: string[];
+  /** When the request's head came in (performance.now()): for an override that answers a fixed time after it. */
+  receivedAt: number;
   rawBody: Buffer;
   /** The plain body (decrypted when it came encrypted); undefined when the checks stopped before it. */
   body?: unknown;
@@ -96,7 +98,7 @@ export async function startSandbox(options: SandboxOptions, port = 0, host = "12
     // The answer must keep the response header rules even when the request broke them.
     const echoed = given !== undefined && isWellFormedCorrelationId(given) ? given : correlationId(new Date(), "KST");
     const path = new URL(req.url ?? "/", "http://sandbox").pathname;
-    const request: SandboxRequest = { method: req.method ?? "", path, headers, headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0), rawBody: Buffer.alloc(0), encrypted: false };
+    const request: SandboxRequest = { method: req.method ?? "", path, headers, headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0), receivedAt: started, rawBody: Buffer.alloc(0), encrypted: false };
 
     let judgement: Judgement;
     let close = false;
