@@ -510,3 +510,36 @@ describe("README: integrators in other languages", () => {
     for (const line of outcomeTable()) expect(section).toContain(line);
   });
 });
+
+describe("an override (stand-ins and the benchmark's server)", () => {
+  it("sees when the request's head came in, before its body did: a server of fixed latency counts from there", async () => {
+    const { startSandbox } = await import("../sandbox/server.js");
+    const seen: { receivedAt: number; at: number }[] = [];
+    const sandbox = await startSandbox({
+      basePath: null,
+      credentials: CREDENTIALS,
+      override: (request) => {
+        seen.push({ receivedAt: request.receivedAt, at: performance.now() });
+        return undefined;
+      },
+    });
+    try {
+      const body = stringifyJson(CASES[0]!.request.body);
+      const head = Object.entries({ ...signedHeaders(CREDENTIALS, body), "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) })
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("");
+      const socket = connect(sandbox.port, "127.0.0.1");
+      await new Promise<void>((resolve) => socket.once("connect", resolve));
+      const sentHead = performance.now();
+      socket.write(`POST ${OPERATION.path} HTTP/1.1\r\nhost: sandbox\r\nconnection: close\r\n${head}\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      socket.end(body);
+      await new Promise((resolve) => socket.once("close", resolve).resume());
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.receivedAt).toBeGreaterThanOrEqual(sentHead);
+      expect(seen[0]!.at - seen[0]!.receivedAt).toBeGreaterThanOrEqual(140);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
