@@ -518,6 +518,7 @@ describe("an override (stand-ins and the benchmark's server)", () => {
     const sandbox = await startSandbox({
       basePath: null,
       credentials: CREDENTIALS,
+      maxClockSkewSeconds: 0,
       override: (request) => {
         seen.push({ receivedAt: request.receivedAt, at: performance.now() });
         return undefined;
