@@ -1,5 +1,6 @@
 // The loop clock's bound on when an answer came: the end of the runner's last wait, never later than
 // the moment the answer is read, and never moved by work the runner does without waiting.
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { arrivedNotBefore, tick } from "../conformance/loop-clock.js";
