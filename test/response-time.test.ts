@@ -15,17 +15,22 @@ afterAll(removeRunDirs);
 const HOLD_MS = 300;
 const LIMIT = "100";
 
-/** The sandbox, its own answer held `holdMs` before it goes out. */
-const holdingSandbox = (holdMs: number) =>
+const CREDENTIALS = { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, timeZone: "KST" as const };
+
+/** The sandbox, its own answer passed through `hold` before it goes out. */
+const sandboxHolding = (hold: () => Promise<unknown>) =>
   startSandbox({
     basePath: null,
-    credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
+    credentials: CREDENTIALS,
     maxClockSkewSeconds: 0,
     override: async () => {
-      await sleep(holdMs);
+      await hold();
       return undefined;
     },
   });
+
+/** The sandbox, its own answer held `holdMs` before it goes out. */
+const holdingSandbox = (holdMs: number) => sandboxHolding(() => sleep(holdMs));
 
 describe("a server that answers every request after 300 ms", () => {
   let sandbox: Sandbox;
@@ -102,21 +107,20 @@ describe("the runner's own busy time", () => {
   // A runner busy for BUSY_MS just as the answers come in (here: a progress callback; in a real run,
   // judging a wave of answers), while every other answer waits unread.
   const BUSY_MS = 150;
-  const busyOnce = () => {
+  const busyOnce = (ms = BUSY_MS) => {
     let busy = true;
     return () => {
       if (!busy) return;
       busy = false;
-      const until = performance.now() + BUSY_MS;
+      const until = performance.now() + ms;
       while (performance.now() < until);
     };
   };
   const runAgainst = async (holdMs: number, limitMs: number) => {
     const sandbox = await holdingSandbox(holdMs);
     try {
-      const credentials = { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, timeZone: "KST" as const };
       const cases = selectCases();
-      return await runConformance({ target: sandbox.origin, credentials, cases, concurrency: cases.length, maxResponseTimeMs: limitMs, onProgress: busyOnce() });
+      return await runConformance({ target: sandbox.origin, credentials: CREDENTIALS, cases, concurrency: cases.length, maxResponseTimeMs: limitMs, onProgress: busyOnce() });
     } finally {
       await sandbox.close();
     }
@@ -152,32 +156,18 @@ describe("the runner's own busy time", () => {
     let received = 0;
     let allIn!: () => void;
     const everyRequestIn = new Promise<void>((resolve) => (allIn = resolve));
-    const sandbox = await startSandbox({
-      basePath: null,
-      credentials: { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY },
-      maxClockSkewSeconds: 0,
-      override: async () => {
-        if (!warm) return undefined;
-        const first = ++received === 1;
-        if (received === cases.length) allIn();
-        await everyRequestIn;
-        if (!first) await sleep(HOLD_MS);
-        return undefined;
-      },
+    const sandbox = await sandboxHolding(async () => {
+      if (!warm) return;
+      const first = ++received === 1;
+      if (received === cases.length) allIn();
+      await everyRequestIn;
+      if (!first) await sleep(HOLD_MS);
     });
     let report: Report;
     try {
-      const credentials = { accessKey: TEST_ENV.KONAPLATE_ACCESS_KEY, aspId: TEST_ENV.KONAPLATE_ASP_ID, secretKey: TEST_ENV.KONAPLATE_SECRET_KEY, timeZone: "KST" as const };
-      await runConformance({ target: sandbox.origin, credentials, cases });
+      await runConformance({ target: sandbox.origin, credentials: CREDENTIALS, cases });
       warm = true;
-      let busy = true;
-      const busyOnce = () => {
-        if (!busy) return;
-        busy = false;
-        const until = performance.now() + 250;
-        while (performance.now() < until);
-      };
-      report = await runConformance({ target: sandbox.origin, credentials, cases, concurrency: cases.length, maxResponseTimeMs: 100, onProgress: busyOnce });
+      report = await runConformance({ target: sandbox.origin, credentials: CREDENTIALS, cases, concurrency: cases.length, maxResponseTimeMs: 100, onProgress: busyOnce(250) });
     } finally {
       await sandbox.close();
     }

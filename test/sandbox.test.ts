@@ -15,6 +15,7 @@ import { PLACEHOLDER_CREDENTIALS } from "../common/credentials.js";
 import { outcomeTable } from "../sandbox/outcomes.js";
 import { SANDBOX_REFUSAL_CODE } from "../sandbox/refusal.js";
 import { checkContentType, checkToken } from "../sandbox/request-checks.js";
+import { startSandbox } from "../sandbox/server.js";
 import { encryptPayload } from "../src/encryption.js";
 import { createKonaplateClient, type KonaplateClientOptions } from "../src/index.js";
 import { parseJson, stringifyJson } from "../src/json.js";
@@ -513,7 +514,6 @@ describe("README: integrators in other languages", () => {
 
 describe("an override (stand-ins and the benchmark's server)", () => {
   it("sees when the request's head came in, before its body did: a server of fixed latency counts from there", async () => {
-    const { startSandbox } = await import("../sandbox/server.js");
     const seen: { receivedAt: number; at: number }[] = [];
     const sandbox = await startSandbox({
       basePath: null,
