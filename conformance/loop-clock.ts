@@ -6,6 +6,11 @@
 // every exchange and case calls tick) give the last moment seen before each wait; the wait's length
 // is the idle time it added. Both are lower bounds of the moment, so the time counted from them is
 // never more than the server took; the time before a long stretch of the runner's own work is kept.
+// A starved loop may never block (something is always ready when it polls), so turns mark it too:
+// a sample asks for a callback in the check phase that follows the poll of its turn (one at a time,
+// so no two in one turn, and none without a sample: an idle loop still blocks). What is read in the
+// poll of turn n was not there at the poll of turn n-1, which came after the check phase of turn
+// n-2: the second latest mark is a lower bound too.
 import { performance } from "node:perf_hooks";
 
 /** The loop's idle total (ms) during the stretch now running, and the last moment seen in it. */
@@ -15,8 +20,23 @@ let seenNow = 0;
 let idleBefore: number | undefined;
 let seenBefore = 0;
 
+/** When the latest two turn marks ran, each in a turn of its own (-Infinity before any). */
+let markedLast = Number.NEGATIVE_INFINITY;
+let markedBefore = Number.NEGATIVE_INFINITY;
+let markPending = false;
+
+function markTurn(): void {
+  markPending = false;
+  markedBefore = markedLast;
+  markedLast = performance.now();
+}
+
 /** One sample: call at every step of the runner's own work, so a stretch's last moment is known closely. */
 export function tick(): void {
+  if (!markPending) {
+    markPending = true;
+    setImmediate(markTurn);
+  }
   const now = performance.now();
   const idle = performance.eventLoopUtilization().idle;
   if (idle !== idleNow) {
@@ -28,10 +48,13 @@ export function tick(): void {
 }
 
 /**
- * The earliest moment (performance.now() time) that what is being handled now can have arrived: the
- * end of the last wait before it. Undefined while no wait has been seen between two samples.
+ * The earliest moment (performance.now() time) that what is being handled now (in a turn's poll, not
+ * its check phase) can have arrived: the end of the last wait before it, or the second latest turn
+ * mark, whichever is later. Undefined while neither is known.
  */
 export function arrivedNotBefore(): number | undefined {
   tick();
-  return idleBefore === undefined ? undefined : seenBefore + (idleNow - idleBefore);
+  const afterWait = idleBefore === undefined ? Number.NEGATIVE_INFINITY : seenBefore + (idleNow - idleBefore);
+  const bound = Math.max(afterWait, markedBefore);
+  return bound === Number.NEGATIVE_INFINITY ? undefined : bound;
 }

@@ -1,5 +1,6 @@
-// The loop clock's bound on when an answer came: the end of the runner's last wait, never later than
-// the moment the answer is read, and never moved by work the runner does without waiting.
+// The loop clock's bound on when an answer came: the end of the runner's last wait (or, on a loop
+// that never waits, two turns back), never later than the moment the answer is read, and never
+// moved by work the runner does without waiting.
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -29,6 +30,23 @@ describe("arrivedNotBefore", () => {
     const bound = arrivedNotBefore()!;
     expect(waited).toBeGreaterThan(1);
     expect(bound).toBeGreaterThanOrEqual(workEnded + waited - 0.01);
+    expect(bound).toBeLessThanOrEqual(performance.now());
+  });
+
+  it("on a loop that never blocks (something always ready), follows its turns: a timer's call came at most two turns before", async () => {
+    // Every turn has work queued for the next, each 2 ms long, as on a starved runner: no wait at all.
+    const scheduledAt = performance.now();
+    let keepBusy = true;
+    const turn = () => {
+      tick();
+      busyFor(2);
+      if (keepBusy) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const bound = await new Promise<number>((resolve) => setTimeout(() => resolve(arrivedNotBefore()!), 100));
+    keepBusy = false;
+    // From the idle time alone it would be where the loop last blocked, before the timer was set.
+    expect(bound).toBeGreaterThanOrEqual(scheduledAt + 50);
     expect(bound).toBeLessThanOrEqual(performance.now());
   });
 
